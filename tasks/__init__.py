@@ -1,0 +1,28 @@
+"""Task families. Each is registered for every format by ``vs_bench._registry``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from inspect_ai import Task
+
+from vs_bench.answer_set import AnswerSet
+from vs_bench.tasks import numbers
+
+# family name -> task function taking ``format`` and the family's parameters
+FAMILIES: dict[str, Callable[..., Task]] = {
+    "rand_num": numbers.rand_num,
+    "dice": numbers.dice,
+}
+
+# prompt -> answer set of the ideal sampler (random/python), per family
+REFERENCES: list[Callable[[str], AnswerSet | None]] = [numbers.reference]
+
+
+def reference_for(prompt: str) -> AnswerSet | None:
+    """The answer set an ideal sampler draws from for ``prompt``, if any family knows it."""
+    for reference in REFERENCES:
+        found = reference(prompt)
+        if found is not None:
+            return found
+    return None

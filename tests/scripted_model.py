@@ -1,0 +1,55 @@
+"""``scripted/<name>``: a test provider that replies from a fixed script, and counts calls."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from inspect_ai.model import (
+    ChatMessage,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    ModelUsage,
+    modelapi,
+)
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+Reply = str | Callable[[list[ChatMessage], GenerateConfig], str]
+
+
+@modelapi(name="scripted")
+class ScriptedAPI(ModelAPI):
+    """Replies cycle through ``replies``; a callable reply is called with the request."""
+
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),
+        replies: Iterable[Reply] = ("ok",),
+        calls: list[GenerateConfig] | None = None,
+        **model_args: Any,
+    ) -> None:
+        super().__init__(model_name, base_url, api_key, [], config)
+        self.replies = itertools.cycle(list(replies))
+        self.calls = calls if calls is not None else []
+
+    def max_tokens(self) -> int | None:
+        return None
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        self.calls.append(config)
+        reply = next(self.replies)
+        text = reply if isinstance(reply, str) else reply(input, config)
+        output = ModelOutput.from_content(model=self.model_name, content=text)
+        output.usage = ModelUsage(input_tokens=1, output_tokens=1, total_tokens=2)
+        return output

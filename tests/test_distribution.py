@@ -1,0 +1,49 @@
+"""Distribution metrics against scipy on the same counts."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from vs_bench.scorers.distribution import chi_square_uniform, coverage, kl_from_uniform
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [[0, 124, 201, 183, 92, 0], [118, 114, 71, 67, 111, 119], [10] * 10, [95, 5] + [0] * 48],
+)
+def test_kl_equals_scipy_entropy_against_uniform(counts: list[int]) -> None:
+    p = np.array(counts) / sum(counts)
+    expected = stats.entropy(p, np.full(len(counts), 1 / len(counts)))
+    assert kl_from_uniform(counts) == pytest.approx(expected, abs=1e-12)
+
+
+def test_kl_of_the_reference_dice_rolls() -> None:
+    # The paper authors' stored dice rolls (shared/reference/dice): 0.450 and 0.026.
+    assert kl_from_uniform([0, 124, 201, 183, 92, 0]) == pytest.approx(0.44986267353422604)
+    assert kl_from_uniform([118, 114, 71, 67, 111, 119]) == pytest.approx(0.026005870010225387)
+
+
+def test_chi_square_matches_scipy_goodness_of_fit() -> None:
+    counts = [12, 7, 9, 11, 14, 6, 10, 8, 13, 10]
+    result = chi_square_uniform(counts)
+    expected = stats.chisquare(counts)  # scipy's default expectation is uniform
+    assert result.statistic == pytest.approx(expected.statistic)
+    assert result.p_value == pytest.approx(expected.pvalue)
+    assert result.dof == 9
+    assert result.p_value == pytest.approx(stats.chi2.sf(result.statistic, 9))
+    # X² by hand: E = 10 → Σ(O−E)²/E = (4+9+1+1+16+16+0+4+9+0)/10
+    assert result.statistic == pytest.approx(6.0)
+
+
+def test_empty_counts_are_undefined_not_zero() -> None:
+    assert math.isnan(kl_from_uniform([0, 0, 0]))
+    assert math.isnan(chi_square_uniform([0, 0, 0]).p_value)
+    assert coverage([0, 0, 0]) == 0.0
+
+
+def test_coverage_counts_distinct_support_points() -> None:
+    assert coverage([3, 0, 1, 0]) == 0.5

@@ -1,0 +1,105 @@
+"""End-to-end Inspect runs on random/python and a scripted provider."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog
+from inspect_ai.model import GenerateConfig, get_model
+from scipy import stats
+
+from vs_bench._registry import TASKS
+from vs_bench.draws import SampleDraws
+from vs_bench.formats import FORMATS
+from vs_bench.tasks import FAMILIES
+
+
+def run(task_name: str, model: object = "random/python", **kwargs: object) -> EvalLog:
+    task_args = kwargs.pop("task_args", {})
+    log = inspect_eval(TASKS[task_name](**task_args), model=model, **kwargs)[0]  # type: ignore[arg-type]
+    assert log.status == "success", log.error
+    return log
+
+
+def metric(log: EvalLog, key: str) -> float:
+    assert log.results is not None
+    (score,) = [s for s in log.results.scores if s.name == key]
+    return next(iter(score.metrics.values())).value
+
+
+def draws(log: EvalLog) -> list[SampleDraws]:
+    assert log.samples is not None
+    return [SampleDraws.load(sample.store) for sample in log.samples]
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_every_format_yields_n_valid_draws(family: str, fmt: str) -> None:
+    log = run(f"{family}_{fmt}", task_args={"n": 20}, seed=3)
+    (record,) = draws(log)
+    assert len(record.draws) == 20
+    assert metric(log, "n_valid") == 20
+    assert metric(log, "parse_failures") == 0
+    if FORMATS[fmt].probabilities:
+        size = 10 if family == "rand_num" else 6
+        assert all(d.probability == pytest.approx(1 / size) for d in record.draws)
+
+
+def test_logged_p_value_is_the_chi_square_survival_function() -> None:
+    log = run("rand_num_vs_standard", seed=11)
+    chi2, dof, p = (metric(log, k) for k in ("chi2", "chi2_dof", "chi2_p"))
+    assert dof == 9
+    assert p == pytest.approx(stats.chi2.sf(chi2, dof), rel=1e-12)
+
+
+def test_dice_direct_600_draws_is_close_to_uniform() -> None:
+    log = run("dice_direct", task_args={"n": 600}, seed=5)
+    # E[KL] of 600 uniform draws over 6 faces ≈ (K−1)/(2N) = 0.004; 0.03 is far in the tail
+    assert metric(log, "kl") < 0.03
+
+
+def test_chi_square_rejection_rate_of_the_ideal_sampler() -> None:
+    runs = 200
+    log = run("rand_num_vs_standard", epochs=runs, seed=2026)
+    assert log.samples is not None and len(log.samples) == runs
+    p_values = [s.scores["distribution_scorer"].value["chi2_p"] for s in log.samples]  # type: ignore[index]
+    rejections = sum(p < 0.05 for p in p_values)
+    low, high = stats.binom.interval(0.99, runs, 0.05)
+    assert low <= rejections <= high
+
+
+def test_same_seed_same_draws_other_seed_other_draws() -> None:
+    first = draws(run("rand_num_sequence", seed=7))[0].texts
+    again = draws(run("rand_num_sequence", seed=7))[0].texts
+    other = draws(run("rand_num_sequence", seed=8))[0].texts
+    assert first == again
+    assert first != other
+
+
+def test_cache_and_seed_keep_draws_independent() -> None:
+    calls: list[GenerateConfig] = []
+    counter = iter(range(10_000))
+    model = get_model(
+        "scripted/counter", replies=[lambda _input, _config: str(next(counter))], calls=calls
+    )
+    first = draws(run("rand_num_direct", model=model, seed=1, cache=True, task_args={"n": 30}))
+    assert len(calls) == 30
+    assert len(set(first[0].texts)) == 30  # one model call per draw, none served twice
+    assert len({c.seed for c in calls}) == 30  # a derived seed per draw
+    second = draws(run("rand_num_direct", model=model, seed=1, cache=True, task_args={"n": 30}))
+    assert len(calls) == 30  # all 30 from the cache
+    assert second[0].texts == first[0].texts
+
+
+def test_malformed_replies_are_counted_exactly() -> None:
+    good = json.dumps({"responses": [{"text": str(i), "probability": 0.1} for i in range(5)]})
+    script = [good, "not json", good, '{"responses": "3"}', good, "", good, good]
+    model = get_model("scripted/malformed", replies=script)
+    log = run("rand_num_vs_standard", model=model, task_args={"n": 40})
+    assert metric(log, "parse_failures") == 3
+    assert metric(log, "parse_failure_rate") == pytest.approx(3 / 8)
+    assert metric(log, "n_valid") == 25
+    (record,) = draws(log)
+    assert len(record.failures) == 3 and len(record.draws) == 25

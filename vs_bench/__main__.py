@@ -1,0 +1,3 @@
+from vs_bench.cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""Answer sets: the valid answers of a prompt as alias groups (first alias = canonical)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vs_bench.errors import VsBenchError
+
+
+def normalize(text: str) -> str:
+    """DESIGN §4: lower-case, strip, strip trailing "."."""
+    return text.lower().strip().rstrip(".").strip()
+
+
+@dataclass(frozen=True)
+class AnswerSet:
+    """K alias groups; every draw maps to one group or is invalid."""
+
+    groups: tuple[tuple[str, ...], ...]
+    _lookup: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.groups or any(not g for g in self.groups):
+            raise VsBenchError("an answer set needs at least one non-empty alias group")
+        lookup: dict[str, int] = {}
+        for index, group in enumerate(self.groups):
+            for alias in group:
+                lookup.setdefault(normalize(alias), index)
+        object.__setattr__(self, "_lookup", lookup)
+
+    @staticmethod
+    def from_aliases(groups: Iterable[Sequence[str]]) -> AnswerSet:
+        """Groups from alias lists; a group repeated verbatim is kept once."""
+        seen: dict[tuple[str, ...], None] = {}
+        for group in groups:
+            seen.setdefault(tuple(str(a) for a in group), None)
+        return AnswerSet(tuple(seen))
+
+    @staticmethod
+    def of_labels(labels: Iterable[object]) -> AnswerSet:
+        """One single-alias group per label (e.g. the integers of a range)."""
+        return AnswerSet(tuple((str(label),) for label in labels))
+
+    @property
+    def size(self) -> int:
+        return len(self.groups)
+
+    @property
+    def canonical(self) -> list[str]:
+        return [g[0] for g in self.groups]
+
+    def match(self, text: str) -> int | None:
+        """Index of the group ``text`` names, or None if it names none."""
+        return self._lookup.get(normalize(text))
+
+    def counts(self, texts: Iterable[str]) -> tuple[np.ndarray, int]:
+        """Counts over the K groups, and the number of invalid texts."""
+        counts = np.zeros(self.size, dtype=np.int64)
+        invalid = 0
+        for text in texts:
+            index = self.match(text)
+            if index is None:
+                invalid += 1
+            else:
+                counts[index] += 1
+        return counts, invalid
+
+    def to_metadata(self) -> list[list[str]]:
+        return [list(g) for g in self.groups]

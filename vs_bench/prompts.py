@@ -1,0 +1,84 @@
+"""Every prompt string of the harness, in one place (wording from the paper's code).
+
+The system message of a call is ``instruction + "\\n\\n" + format block``; the user
+message is the dataset prompt. The random/python provider recognises the shapes
+below by the same constants, so a wording change here changes both sides.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+ProbabilityDefinition = Literal["explicit", "confidence"]
+
+# Field name and definition sent for each probability definition.
+PROBABILITY_FIELDS: dict[str, tuple[str, str]] = {
+    "explicit": (
+        "probability",
+        "the estimated probability from 0.0 to 1.0 of this response given the input prompt "
+        "(relative to the full distribution)",
+    ),
+    "confidence": (
+        "confidence",
+        "the normalized likelihood score between 0.0 and 1.0 that indicates how representative "
+        "or typical this response is compared to the full distribution",
+    ),
+}
+
+DIRECT_INSTRUCTION = (
+    "Generate a response to the input prompt. "
+    "Output ONLY the response, with no explanations or extra text."
+)
+DIRECT_COT_INSTRUCTION = "Generate a response to the input prompt using chain-of-thought reasoning."
+DIRECT_COT_BLOCK = (
+    'First, provide a single "reasoning" field as a string, detailing your step-by-step '
+    "thought process.\n"
+    'Then, provide your final answer in the "response" field as a string.\n\n'
+    'Return ONLY the JSON object {"reasoning": ..., "response": ...}, '
+    "with no additional explanations or text."
+)
+
+MULTI_INSTRUCTION = "Generate {k} {plausible}responses to the input prompt."
+MULTI_COT_INSTRUCTION = (
+    "Generate {k} {plausible}responses to the input prompt using chain-of-thought reasoning."
+)
+VS_MULTI_INSTRUCTION = (
+    "Generate a total of {k} {plausible}responses to the input prompt. First, sample {m} responses."
+)
+WORDS_SENTENCE = " Each response should be approximately {words} words."
+
+SEQUENCE_BLOCK = (
+    "Return exactly {k} responses as a Python list of strings, formatted as:\n"
+    '["response1", "response2", "response3", ...]\n\n'
+    "Return ONLY the list, with no additional explanations or text."
+)
+STRUCTURE_BLOCK = (
+    'Return the responses in JSON format with the key: "responses" (list of dicts). '
+    "Each dictionary must include:\n"
+    "- 'text': the response string only (no explanation or extra text).\n\n"
+    "Return ONLY the JSON object, with no additional explanations or text."
+)
+SAMPLE_SENTENCE = "Randomly sample the responses from the full distribution."
+TAIL_SENTENCE = (
+    "Randomly sample the responses from the distribution, with the probability of each "
+    "response must be below {tail}."
+)
+VS_BLOCK = (
+    'Return the responses in JSON format with the key: "responses" (list of dicts). '
+    "Each dictionary must include:\n"
+    "- 'text': the response string only (no explanation or extra text).\n"
+    "- '{field}': {definition}\n\n"
+    "{sampling} Return ONLY the JSON object, with no additional explanations or text."
+)
+VS_COT_BLOCK = (
+    'First, provide a single "reasoning" field as a string, detailing your step-by-step '
+    "thought process.\n"
+    'Then, return the output in JSON format with the key "responses" (list of dicts). '
+    "Each dictionary must include:\n"
+    "- 'text': the response string only (no explanation or extra text).\n"
+    "- '{field}': {definition}\n\n"
+    "{sampling} Return ONLY the JSON object, with no additional explanations or text."
+)
+
+MULTI_TURN_FOLLOWUP = "Generate another response to the original input prompt."
+VS_MULTI_FOLLOWUP = "Randomly sample {m} alternative responses to the original input prompt."

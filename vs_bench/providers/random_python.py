@@ -1,0 +1,150 @@
+"""``random/python``: an ideal sampler that answers in the shape each format asks for.
+
+It draws answers i.i.d. and uniformly from the prompt's reference answer set with
+Python's ``random`` module and states each answer's true probability, so it is the
+reference row of every leaderboard and the model of the offline tests.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from inspect_ai.model import (
+    ChatCompletionChoice,
+    ChatMessage,
+    ChatMessageAssistant,
+    ChatMessageSystem,
+    ChatMessageUser,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    ModelUsage,
+)
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+from vs_bench import prompts
+from vs_bench.errors import VsBenchError
+from vs_bench.formats import ReplyShape
+
+MODEL_NAME = "python"
+_LIST_MARK = prompts.SEQUENCE_BLOCK.split("{k}")[1].splitlines()[0]
+_JSON_LIST_MARK = '"responses" (list of dicts)'
+_COT_SINGLE_MARK = '"response" field'
+_REASONING_MARK = '"reasoning" field'
+_FIELD = re.compile(r"- '(\w+)': ")
+_FIRST_COUNT = re.compile(r"(?:First, sample|Return exactly|Generate) (\d+) ")
+_FOLLOWUP_COUNT = re.compile(
+    re.escape(prompts.VS_MULTI_FOLLOWUP.split("{m}")[0]) + r"(\d+)"
+)
+REASONING = "Each answer is an independent uniform draw from the full answer set."
+
+
+class RandomPythonAPI(ModelAPI):
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),
+        **model_args: Any,
+    ) -> None:
+        if model_name != MODEL_NAME:
+            raise VsBenchError(f"unknown model random/{model_name}: use --model random/python")
+        super().__init__(model_name, base_url, api_key, [], config)
+
+    def max_tokens(self) -> int | None:
+        return None
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        # deferred: the task modules import the providers' registry module
+        from vs_bench.tasks import reference_for
+
+        system = next((m.text for m in input if isinstance(m, ChatMessageSystem)), "")
+        users = [m.text for m in input if isinstance(m, ChatMessageUser)]
+        if not users:
+            raise VsBenchError("random/python needs a user message holding the task prompt")
+        answers = reference_for(users[0])
+        if answers is None:
+            raise VsBenchError(
+                f"random/python knows no answer set for the prompt {users[0][:80]!r}: "
+                "it answers the vs_bench tasks only"
+            )
+        request = _request(system, users[-1] if len(users) > 1 else None)
+        rng = random.Random(config.seed) if config.seed is not None else random.Random()
+        probability = 1.0 / answers.size
+        choices = []
+        for _ in range(config.num_choices or 1):
+            texts = [rng.choice(answers.canonical) for _ in range(request.count)]
+            content = request.render(texts, probability)
+            choices.append(
+                ChatCompletionChoice(
+                    message=ChatMessageAssistant(content=content, model=MODEL_NAME),
+                    stop_reason="stop",
+                )
+            )
+        input_words = sum(len(m.text.split()) for m in input)
+        output_words = sum(len(c.message.text.split()) for c in choices)
+        return ModelOutput(
+            model=MODEL_NAME,
+            choices=choices,
+            usage=ModelUsage(
+                input_tokens=input_words,
+                output_tokens=output_words,
+                total_tokens=input_words + output_words,
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class _Request:
+    shape: ReplyShape
+    count: int
+    field: str | None  # key of the verbalized probability
+    reasoning: bool
+
+    def render(self, texts: list[str], probability: float) -> str:
+        if self.shape == "text":
+            return texts[0]
+        if self.shape == "cot_single":
+            return json.dumps({"reasoning": REASONING, "response": texts[0]})
+        if self.shape == "list":
+            return json.dumps(texts)
+        payload: dict[str, Any] = {"reasoning": REASONING} if self.reasoning else {}
+        payload["responses"] = [
+            {"text": t} | ({self.field: probability} if self.field else {}) for t in texts
+        ]
+        return json.dumps(payload)
+
+
+def _request(system: str, followup: str | None) -> _Request:
+    """What the messages ask for: reply shape, candidate count, probability key."""
+    fields = [f for f in _FIELD.findall(system) if f != "text"]
+    field = fields[0] if fields else None
+    shape: ReplyShape
+    if _JSON_LIST_MARK in system:
+        shape = "vs" if field else "structure"
+    elif _LIST_MARK in system:
+        shape = "list"
+    elif _COT_SINGLE_MARK in system:
+        shape = "cot_single"
+    else:
+        shape = "text"
+    reasoning = _REASONING_MARK in system
+    if followup is not None:
+        match = _FOLLOWUP_COUNT.search(followup)
+        return _Request(shape, int(match.group(1)) if match else 1, field, reasoning)
+    if shape in ("text", "cot_single"):
+        return _Request(shape, 1, field, reasoning)
+    # vs_multi's first turn names the total first, then the first turn's share
+    counts = _FIRST_COUNT.findall(system)
+    return _Request(shape, int(counts[-1]) if counts else 1, field, reasoning)
