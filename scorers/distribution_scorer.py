@@ -12,8 +12,14 @@ from vs_bench.scorers.common import mean_defined, total
 from vs_bench.scorers.distribution import chi_square_uniform, coverage, kl_from_uniform
 
 MEAN_KEYS = (
-    "kl", "coverage", "precision", "chi2", "chi2_dof", "chi2_p",
-    "invalid_rate", "parse_failure_rate",
+    "kl",
+    "coverage",
+    "precision",
+    "chi2",
+    "chi2_dof",
+    "chi2_p",
+    "invalid_rate",
+    "parse_failure_rate",
 )
 SUM_KEYS = ("n_valid", "parse_failures")
 
@@ -39,7 +45,9 @@ def distribution_score(
     }
 
 
-@scorer(metrics=[{key: [mean_defined()] for key in MEAN_KEYS} | {key: [total()] for key in SUM_KEYS}])
+@scorer(
+    metrics=[{key: [mean_defined()] for key in MEAN_KEYS} | {key: [total()] for key in SUM_KEYS}]
+)
 def distribution_scorer() -> Scorer:
     """KL, chi-square, coverage, precision and parse failures against a uniform reference."""
 

@@ -32,7 +32,9 @@ def as_float(name: str, value: object, low: float, high: float) -> float:
             f"{name}={value!r} is not a number: pass -T {name}=<number in [{low}, {high}]>"
         ) from None
     if not low <= number <= high:
-        raise VsBenchError(f"{name}={number} is out of range: pass -T {name}=<number in [{low}, {high}]>")
+        raise VsBenchError(
+            f"{name}={number} is out of range: pass -T {name}=<number in [{low}, {high}]>"
+        )
     return number
 
 
@@ -43,7 +45,9 @@ def as_int(name: str, value: object) -> int:
     try:
         return int(str(value))
     except ValueError:
-        raise VsBenchError(f"{name}={value!r} is not an integer: pass -T {name}=<integer>") from None
+        raise VsBenchError(
+            f"{name}={value!r} is not an integer: pass -T {name}=<integer>"
+        ) from None
 
 
 def seeded_subset(samples: Sequence[Sample], limit: object | None, seed: object) -> list[Sample]:
@@ -84,7 +88,10 @@ def build_task(
         raise VsBenchError("the dataset has no prompts: pass a non-empty dataset")
     fmt = resolve_format(str(format))
     budget = Budget.make(fmt, n, k, m)
-    if probability_definition is not None and probability_definition not in prompts.PROBABILITY_FIELDS:
+    if (
+        probability_definition is not None
+        and probability_definition not in prompts.PROBABILITY_FIELDS
+    ):
         raise VsBenchError(
             f"probability_definition={probability_definition!r} is unknown: pass "
             f"-T probability_definition=<{'|'.join(prompts.PROBABILITY_FIELDS)}>"

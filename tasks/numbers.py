@@ -46,8 +46,17 @@ def rand_num(
     return build_task(
         [_sample(prompt, AnswerSet.of_labels(range(lo, hi + 1)))],
         distribution_scorer(),
-        format=format, n=n, k=k, m=m, temperature=temperature, top_p=top_p, tail=tail,
-        probability_definition=probability_definition, plausible=True, limit=limit, seed=seed,
+        format=format,
+        n=n,
+        k=k,
+        m=m,
+        temperature=temperature,
+        top_p=top_p,
+        tail=tail,
+        probability_definition=probability_definition,
+        plausible=True,
+        limit=limit,
+        seed=seed,
     )
 
 
@@ -67,8 +76,17 @@ def dice(
     return build_task(
         [_sample(DICE_PROMPT, AnswerSet.of_labels(range(1, 7)))],
         distribution_scorer(),
-        format=format, n=n, k=k, m=m, temperature=temperature, top_p=top_p, tail=tail,
-        probability_definition=probability_definition, plausible=True, limit=limit, seed=seed,
+        format=format,
+        n=n,
+        k=k,
+        m=m,
+        temperature=temperature,
+        top_p=top_p,
+        tail=tail,
+        probability_definition=probability_definition,
+        plausible=True,
+        limit=limit,
+        seed=seed,
     )
 
 

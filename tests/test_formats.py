@@ -36,8 +36,12 @@ def test_aliases_resolve_to_formats() -> None:
 
 @pytest.mark.parametrize(
     ("n", "k", "m", "message"),
-    [(7, 5, None, "not a multiple"), (10, 0, None, "at least 1"), ("x", 5, None, "not an integer"),
-     (10, 5, 6, "larger than k")],
+    [
+        (7, 5, None, "not a multiple"),
+        (10, 0, None, "at least 1"),
+        ("x", 5, None, "not an integer"),
+        (10, 5, 6, "larger than k"),
+    ],
 )
 def test_bad_budgets_give_one_line_errors(n: object, k: object, m: object, message: str) -> None:
     with pytest.raises(VsBenchError, match=message) as info:

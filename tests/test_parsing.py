@@ -6,7 +6,10 @@ from vs_bench.parsing import Candidate, ParseError, parse_probability, parse_rep
 
 
 def test_vs_json_in_code_fence_with_trailing_comma_and_percent() -> None:
-    reply = 'Sure!\n```json\n{"responses": [{"text": "3", "probability": "70%"},\n {"text": "8", "confidence": 0.3},]}\n```'
+    reply = (
+        'Sure!\n```json\n{"responses": [{"text": "3", "probability": "70%"},\n'
+        ' {"text": "8", "confidence": 0.3},]}\n```'
+    )
     assert parse_reply(reply, "vs") == [Candidate("3", 0.7), Candidate("8", 0.3)]
 
 
@@ -29,9 +32,16 @@ def test_text_reply_is_stripped() -> None:
 
 @pytest.mark.parametrize(
     ("reply", "shape"),
-    [("", "text"), ("   ", "text"), ("no json here", "vs"), ('{"responses": []}', "vs"),
-     ('{"responses": [{"prob": 1}]}', "vs"), ("[1, 2", "list"), ('{"answer_list": 3}', "vs"),
-     ('{"reasoning": "x"}', "cot_single")],
+    [
+        ("", "text"),
+        ("   ", "text"),
+        ("no json here", "vs"),
+        ('{"responses": []}', "vs"),
+        ('{"responses": [{"prob": 1}]}', "vs"),
+        ("[1, 2", "list"),
+        ('{"answer_list": 3}', "vs"),
+        ('{"reasoning": "x"}', "cot_single"),
+    ],
 )
 def test_malformed_replies_raise(reply: str, shape: str) -> None:
     with pytest.raises(ParseError):

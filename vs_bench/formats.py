@@ -38,9 +38,17 @@ FORMATS: dict[str, Format] = {
         Format("sequence", "list", batched=True, conversation=False),
         Format("structure", "structure", batched=True, conversation=False),
         Format("multi_turn", "text", batched=False, conversation=True),
-        Format("vs_standard", "vs", batched=True, conversation=False, default_definition="explicit"),
-        Format("vs_cot", "vs", batched=True, conversation=False, cot=True,
-               default_definition="explicit"),
+        Format(
+            "vs_standard", "vs", batched=True, conversation=False, default_definition="explicit"
+        ),
+        Format(
+            "vs_cot",
+            "vs",
+            batched=True,
+            conversation=False,
+            cot=True,
+            default_definition="explicit",
+        ),
         Format("vs_multi", "vs", batched=True, conversation=True, default_definition="confidence"),
     )
 }
@@ -143,8 +151,10 @@ def system_prompt(fmt: Format, budget: Budget, options: PromptOptions) -> str:
         instruction, block = prompts.DIRECT_COT_INSTRUCTION, prompts.DIRECT_COT_BLOCK
     else:
         template = (
-            prompts.VS_MULTI_INSTRUCTION if fmt.conversation
-            else prompts.MULTI_COT_INSTRUCTION if fmt.cot
+            prompts.VS_MULTI_INSTRUCTION
+            if fmt.conversation
+            else prompts.MULTI_COT_INSTRUCTION
+            if fmt.cot
             else prompts.MULTI_INSTRUCTION
         )
         instruction = template.format(k=budget.k, m=first, plausible=plausible)
@@ -182,8 +192,9 @@ def response_schema(fmt: Format, options: PromptOptions) -> ResponseSchema | Non
     if fmt.shape == "cot_single":
         return ResponseSchema(
             name="cot_response",
-            json_schema=_object({"reasoning": JSONSchema(type="string"),
-                                 "response": JSONSchema(type="string")}),
+            json_schema=_object(
+                {"reasoning": JSONSchema(type="string"), "response": JSONSchema(type="string")}
+            ),
         )
     if fmt.shape not in ("structure", "vs"):
         return None

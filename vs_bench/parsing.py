@@ -44,10 +44,10 @@ def parse_reply(reply: str, shape: ReplyShape, expected: int = 1) -> list[Candid
         data = _load(reply, "{")
         if not isinstance(data, dict):
             raise ParseError("expected a JSON object with a 'response' field")
-        text = _text_of(data)
-        if text is None:
+        answer = _text_of(data)
+        if answer is None:
             raise ParseError("JSON object has no 'response' field")
-        return [Candidate(text)]
+        return [Candidate(answer)]
     if shape == "list":
         data = _load(reply, "[")
         if isinstance(data, dict) and isinstance(data.get("responses"), list):

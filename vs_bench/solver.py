@@ -44,9 +44,7 @@ def draw_seed(base: int | None, *parts: object) -> int | None:
     return int.from_bytes(digest, "big") & 0x7FFFFFFF
 
 
-def draw_cache(
-    cache: bool | CachePolicy | None, *scope: object
-) -> bool | CachePolicy:
+def draw_cache(cache: bool | CachePolicy | None, *scope: object) -> bool | CachePolicy:
     """The eval's cache policy with a scope of its own for each draw.
 
     Inspect's cache key holds no sample id or call index: without a scope, N calls

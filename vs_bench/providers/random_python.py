@@ -37,9 +37,7 @@ _COT_SINGLE_MARK = '"response" field'
 _REASONING_MARK = '"reasoning" field'
 _FIELD = re.compile(r"- '(\w+)': ")
 _FIRST_COUNT = re.compile(r"(?:First, sample|Return exactly|Generate) (\d+) ")
-_FOLLOWUP_COUNT = re.compile(
-    re.escape(prompts.VS_MULTI_FOLLOWUP.split("{m}")[0]) + r"(\d+)"
-)
+_FOLLOWUP_COUNT = re.compile(re.escape(prompts.VS_MULTI_FOLLOWUP.split("{m}")[0]) + r"(\d+)")
 REASONING = "Each answer is an independent uniform draw from the full answer set."
 
 
