@@ -13,6 +13,7 @@ from inspect_ai.scorer import Scorer
 from vs_bench import prompts
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import Budget, PromptOptions, resolve_format
+from vs_bench.scorers.calibration_scorer import calibration_scorer
 from vs_bench.solver import vs_sampler
 
 # Paper defaults (DESIGN §3).
@@ -78,10 +79,13 @@ def build_task(
     words: int | None = None,
     limit: object | None = None,
     seed: object = SUBSET_SEED,
+    calibrate: bool = False,
 ) -> Task:
     """The Inspect task: one sample per prompt, N draws each in ``format``.
 
     ``limit`` prompts are drawn from ``samples`` with ``seed`` (all when None).
+    ``calibrate`` adds the calibration scorer to the VS formats (tasks whose samples
+    carry an ``answer_set`` with a reference distribution).
     """
     samples = seeded_subset(samples, limit, seed)
     if not samples:
@@ -107,7 +111,7 @@ def build_task(
     return Task(
         dataset=MemoryDataset(list(samples)),
         solver=vs_sampler(fmt, budget, options),
-        scorer=scorer,
+        scorer=[scorer, calibration_scorer()] if calibrate and fmt.probabilities else scorer,
         config=GenerateConfig(
             temperature=as_float("temperature", temperature, 0.0, 2.0),
             top_p=as_float("top_p", top_p, 0.0, 1.0),

@@ -57,6 +57,7 @@ def rand_num(
         plausible=True,
         limit=limit,
         seed=seed,
+        calibrate=True,
     )
 
 
@@ -87,6 +88,7 @@ def dice(
         plausible=True,
         limit=limit,
         seed=seed,
+        calibrate=True,
     )
 
 
