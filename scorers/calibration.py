@@ -94,5 +94,4 @@ def probability_sums(calls: IntArray, probabilities: FloatArray) -> FloatArray:
     if not keep.any():
         return np.zeros(0)
     ids, inverse = np.unique(calls[keep], return_inverse=True)
-    sums: FloatArray = np.bincount(inverse, weights=probabilities[keep], minlength=ids.size)
-    return sums
+    return np.bincount(inverse, weights=probabilities[keep], minlength=ids.size).astype(float)
