@@ -41,7 +41,7 @@ def parse_reply(reply: str, shape: ReplyShape, expected: int = 1) -> list[Candid
             raise ParseError("empty reply")
         return [Candidate(text)]
     if shape == "cot_single":
-        data = _load(reply, "{")
+        data = load_json(reply, "{")
         if not isinstance(data, dict):
             raise ParseError("expected a JSON object with a 'response' field")
         answer = _text_of(data)
@@ -49,13 +49,13 @@ def parse_reply(reply: str, shape: ReplyShape, expected: int = 1) -> list[Candid
             raise ParseError("JSON object has no 'response' field")
         return [Candidate(answer)]
     if shape == "list":
-        data = _load(reply, "[")
+        data = load_json(reply, "[")
         if isinstance(data, dict) and isinstance(data.get("responses"), list):
             data = data["responses"]
         if not isinstance(data, list):
             raise ParseError("expected a list of strings")
         return _candidates(data, with_probability=False)
-    data = _load(reply, "{")
+    data = load_json(reply, "{")
     items = data.get("responses") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise ParseError("expected a JSON object with a 'responses' list")
@@ -118,7 +118,7 @@ def _strip_fences(reply: str) -> str:
     return match.group(1) if match else reply
 
 
-def _load(reply: str, opener: str) -> Any:
+def load_json(reply: str, opener: str) -> Any:
     """The outermost JSON (or Python literal) value that starts with ``opener``."""
     text = _strip_fences(reply)
     closer = "}" if opener == "{" else "]"

@@ -82,3 +82,34 @@ VS_COT_BLOCK = (
 
 MULTI_TURN_FOLLOWUP = "Generate another response to the original input prompt."
 VS_MULTI_FOLLOWUP = "Randomly sample {m} alternative responses to the original input prompt."
+
+# Judged quality (optional, through the `grader` model role). Criteria that do not
+# apply to a text are returned as null and left out of its mean.
+CREATIVE_CRITERIA = (
+    "Surprising and creative",
+    "Imagery and descriptive quality",
+    "Nuanced characters",
+    "Emotionally complex",
+    "Elegant prose",
+    "Well-earned lightness or darkness",
+    "Emotionally engaging",
+    "Consistent voice and tone",
+    "Sentences flow naturally",
+    "Overall reader engagement",
+)
+JOKE_CRITERIA = ("Relevance", "Comedic device", "Humor quality")
+JUDGE_TEMPLATE = (
+    "You are an experienced editor grading one piece of {kind} written for the request "
+    "below. Read it closely and score it on each criterion from 0 (absent or poor) to "
+    "{top} (outstanding). Judge only what is on the page; length alone earns nothing. "
+    "{not_applicable}\n\n"
+    "Criteria:\n{criteria}\n\n"
+    "Request:\n{prompt}\n\n"
+    "Text:\n{text}\n\n"
+    'Return ONLY a JSON object {{"scores": {{"<criterion>": <integer or null>, ...}}}} '
+    "with every criterion above as a key, spelled as listed."
+)
+JUDGE_NOT_APPLICABLE = (
+    "If a criterion does not apply to this text (for example, characters in a poem "
+    "without any), give null for it."
+)
