@@ -7,16 +7,23 @@ from collections.abc import Callable
 from inspect_ai import Task
 
 from vs_bench.answer_set import AnswerSet
-from vs_bench.tasks import numbers
+from vs_bench.tasks import answer_sets, creative, numbers
 
 # family name -> task function taking ``format`` and the family's parameters
 FAMILIES: dict[str, Callable[..., Task]] = {
     "rand_num": numbers.rand_num,
     "dice": numbers.dice,
+    "state_name": answer_sets.state_name,
+    "open_qa": answer_sets.open_qa,
+    "poem": creative.poem,
+    "story": creative.story,
+    "joke": creative.joke,
 }
 
 # prompt -> answer set of the ideal sampler (random/python), per family
-REFERENCES: list[Callable[[str], AnswerSet | None]] = [numbers.reference]
+REFERENCES: list[Callable[[str], AnswerSet | None]] = [
+    numbers.reference, answer_sets.reference, creative.reference,
+]
 
 
 def reference_for(prompt: str) -> AnswerSet | None:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
-from typing import Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from inspect_ai._util.error import PrerequisiteError
 from rich.console import Console
 from rich.table import Table
 
 from vs_bench.errors import VsBenchError
+
+if TYPE_CHECKING:
+    from vs_bench.leaderboard import Leaderboard
+from vs_bench.preflight import one_line
 
 app = typer.Typer(
     add_completion=False,
@@ -30,13 +37,15 @@ def run(
     model: Annotated[str, typer.Option(help="Any Inspect model, e.g. openai/gpt-4.1.")] = "",
     tasks: Annotated[str | None, typer.Option(help="Comma-separated task families.")] = None,
     formats: Annotated[str | None, typer.Option(help="Comma-separated formats.")] = None,
-    n: Annotated[int | None, typer.Option(help="Draws per prompt (N).")] = None,
+    n: Annotated[
+        int | None, typer.Option(help="Draws per prompt (N); default: the main job's sizes.")
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="Prompts per task (seeded subset).")] = None,
     max_connections: Annotated[int | None, typer.Option(help="Concurrent model calls.")] = None,
     seed: Annotated[int | None, typer.Option(help="Base seed; each draw derives its own.")] = 0,
     log_dir: Annotated[str | None, typer.Option(help="Inspect log folder.")] = None,
 ) -> None:
-    """Run the default suite: every task x every format, then print a results table."""
+    """The main job: every task x every format at CPU-sized defaults, then a results table."""
     from vs_bench import suite
 
     params: dict[str, Any] = {}
@@ -44,7 +53,7 @@ def run(
         params["n"] = n
     if limit is not None:
         params["limit"] = limit
-    items = suite.plan_suite(_split(tasks), _split(formats), params)
+    items = suite.plan_suite(_split(tasks), _split(formats), params, suite.main_job_sizes())
     folder = suite.log_dir(log_dir)
     logs = suite.run_suite(
         items, model or suite.DEFAULT_MODEL, folder, max_connections=max_connections, seed=seed
@@ -69,12 +78,199 @@ def list_tasks() -> None:
     console.print("run one: inspect eval vs_bench/<task>_<format> --model random/python")
 
 
+@app.command()
+def score(
+    task: Annotated[str, typer.Option(help="Task family of the responses, e.g. open_qa.")],
+    responses: Annotated[
+        str, typer.Option(help='JSONL, one call a line: {"prompt", "responses": [...]}.')
+    ],
+    ground_truth: Annotated[
+        str | None, typer.Option(help="Question set JSON (answer-set tasks).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Re-score a response file: run-level metrics and one row per prompt."""
+    from vs_bench import rescore
+    from vs_bench.suite import _fmt
+    from vs_bench.tasks.answer_sets import load_ground_truth
+
+    if ground_truth is not None:
+        if rescore.scoring_for(task) is not rescore.answer_set_scoring:
+            raise VsBenchError(f"--ground-truth applies to answer-set tasks, not {task}: drop it")
+        load_ground_truth(ground_truth)
+    result = rescore.score_responses(responses, task)
+    if as_json:
+        print(rescore.to_json(result))
+        return
+    keys = [k for k in result if k not in ("per_prompt", "n", "prompts")]
+    table = Table("prompt", "n", *keys, title=f"vs-bench score: {task}, {responses}")
+    for row in [{"prompt": "(all prompts)", **result}, *result["per_prompt"]]:
+        table.add_row(row["prompt"][:60], str(row["n"]), *(_fmt(row[k]) for k in keys))
+    console.print(table)
+
+
+LogDir = Annotated[str | None, typer.Argument(help="Inspect log folder (default logs/).")]
+# The seed's commands parse their own flags (argparse, as the seed did).
+SEED_COMMAND = {"allow_extra_args": True, "ignore_unknown_options": True}
+
+
+def _print_board(board: Leaderboard) -> None:
+    from vs_bench.leaderboard import terminal_tables
+
+    for table in terminal_tables(board):
+        console.print(table)
+    for note in board.notes:
+        console.print(f"- {note}", markup=False)
+
+
+@app.command()
+def leaderboard(
+    log_dir: LogDir = None,
+    csv_file: Annotated[str | None, typer.Option("--csv", help="Write the table as CSV.")] = None,
+    markdown: Annotated[str | None, typer.Option(help="Write the table as Markdown.")] = None,
+    html: Annotated[str | None, typer.Option(help="Write a static sortable page.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap CIs.")] = 0,
+) -> None:
+    """Models x tasks x formats from the logs: headline metrics, 95% CIs, gain over direct."""
+    from vs_bench import leaderboard as lb
+    from vs_bench.suite import log_dir as default_log_dir
+
+    board = lb.leaderboard(log_dir or default_log_dir(), seed=seed)
+    _print_board(board)
+    for path, write in ((csv_file, lb.write_csv), (markdown, lb.write_markdown),
+                        (html, lb.write_html)):
+        if path:
+            console.print(f"wrote {write(board, path)}")
+
+
+@app.command()
+def plot(
+    log_dir: LogDir = None,
+    out: Annotated[str, typer.Option(help="Folder for the PNG and SVG files.")] = "plots",
+    sizes: Annotated[str, typer.Option(help="Sample sizes of the curves.")] = "1,3,5,10,50",
+    prompts: Annotated[int, typer.Option(help="Histograms per task: first prompts.")] = 3,
+) -> None:
+    """Answer histograms, metric-by-format bars and sample-size curves."""
+    from vs_bench.plots import plot_logs
+    from vs_bench.suite import log_dir as default_log_dir
+
+    try:
+        chosen = [int(s) for s in _split(sizes) or []]
+    except ValueError:
+        raise VsBenchError(f"--sizes {sizes!r}: pass integers, e.g. --sizes 1,3,5,10,50") from None
+    if not chosen or min(chosen) < 1:
+        raise VsBenchError(f"--sizes {sizes!r}: pass integers >= 1, e.g. --sizes 1,3,5,10,50")
+    written = plot_logs(log_dir or default_log_dir(), out, chosen, prompts)
+    console.print(f"wrote {len(written)} files to {out}/:")
+    for path in written:
+        if path.suffix == ".png":
+            console.print(f"  {path.stem}.png|svg")
+
+
+@app.command()
+def sweep(
+    models: Annotated[str, typer.Option(help="Comma-separated Inspect models.")],
+    tasks: Annotated[str | None, typer.Option(help="Comma-separated task families.")] = None,
+    formats: Annotated[str | None, typer.Option(help="Comma-separated formats.")] = None,
+    n: Annotated[int | None, typer.Option(help="Draws per prompt (N).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Prompts per task (seeded subset).")] = None,
+    epochs: Annotated[int | None, typer.Option(help="Repeats of each prompt.")] = None,
+    max_connections: Annotated[int | None, typer.Option(help="Concurrent model calls.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Base seed; each draw derives its own.")] = 0,
+    log_dir: Annotated[str | None, typer.Option(help="Inspect log folder.")] = None,
+) -> None:
+    """Models x tasks x formats through Inspect's eval-set: a re-run skips finished work."""
+    from vs_bench import leaderboard as lb
+    from vs_bench import suite
+
+    chosen = _split(models)
+    if not chosen:
+        raise VsBenchError("--models is empty: pass e.g. --models random/python,openai/gpt-4.1")
+    params: dict[str, Any] = {k: v for k, v in (("n", n), ("limit", limit)) if v is not None}
+    items = suite.plan_suite(_split(tasks), _split(formats), params)
+    folder = suite.log_dir(log_dir)
+    suite.sweep_suite(items, chosen, folder, max_connections=max_connections, seed=seed,
+                      epochs=epochs)
+    _print_board(lb.leaderboard(folder))
+    console.print(f"Open the runs with: vs-bench view {folder}")
+
+
+def _inspect(*args: str) -> int:
+    """Run Inspect's own CLI with this interpreter."""
+    return subprocess.run([sys.executable, "-m", "inspect_ai", *args], check=False).returncode
+
+
+@app.command()
+def view(
+    log_dir: LogDir = None,
+    port: Annotated[int, typer.Option(help="Port of the viewer.")] = 7575,
+) -> None:
+    """Open Inspect's log viewer on the log folder."""
+    from vs_bench.suite import log_dir as default_log_dir
+
+    raise typer.Exit(_inspect("view", "--log-dir", log_dir or default_log_dir(),
+                              "--port", str(port)))
+
+
+@app.command()
+def bundle(
+    out: Annotated[str, typer.Option(help="Folder of the static site.")],
+    log_dir: LogDir = None,
+) -> None:
+    """A static site: Inspect's viewer bundle, the leaderboard page and the plots."""
+    from vs_bench import leaderboard as lb
+    from vs_bench.plots import plot_runs
+    from vs_bench.suite import log_dir as default_log_dir
+
+    folder = log_dir or default_log_dir()
+    runs, notes = lb.load_runs(folder)
+    site = Path(out)
+    if _inspect("view", "bundle", "--log-dir", folder, "--output-dir", str(site / "viewer"),
+                "--overwrite"):
+        raise VsBenchError(f"inspect view bundle failed for {folder}: see the message above")
+    board = lb.build(runs)
+    board.notes.extend(notes)
+    lb.write_html(board, site / "leaderboard.html")
+    figures = [p for p in plot_runs(runs, site / "plots", board=board) if p.suffix == ".png"]
+    links = "".join(f'<li><a href="plots/{p.name}">{p.stem}</a></li>' for p in figures)
+    (site / "index.html").write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>vs-bench</title></head><body>"
+        "<h1>vs-bench</h1><ul><li><a href='leaderboard.html'>leaderboard</a></li>"
+        "<li><a href='viewer/index.html'>Inspect log viewer</a> (serve the folder over HTTP, "
+        f"e.g. python -m http.server)</li></ul><h2>plots</h2><ul>{links}</ul></body></html>\n",
+        encoding="utf-8",
+    )
+    console.print(f"wrote {site}/index.html, leaderboard.html, viewer/ and {len(figures)} plots")
+
+
+@app.command("run-experiment", context_settings=SEED_COMMAND, add_help_option=False)
+def run_experiment(ctx: typer.Context) -> None:
+    """The seed's command: one task x format; writes the log and a responses JSONL."""
+    from vs_bench.seed_cli import run_experiment as run
+
+    plan, log, lines = run(ctx.args)
+    for note in plan.notes:
+        console.print(f"note: {note}")
+    console.print(f"wrote {lines} lines to {plan.output_file}; log: {log.location}")
+
+
+@app.command("analyze-results", context_settings=SEED_COMMAND, add_help_option=False)
+def analyze_results(ctx: typer.Context) -> None:
+    """The seed's command: metrics and plots per sample size from responses or logs."""
+    from vs_bench.seed_cli import analyze_results as analyze
+
+    written = analyze(ctx.args)
+    console.print(f"wrote {len(written)} files under the output dir:")
+    for path in written:
+        console.print(f"  {path}")
+
+
 def main() -> None:
     """Console entry point: bad input ends with one line on stderr and exit code 2."""
     try:
         app(standalone_mode=False)
-    except VsBenchError as ex:
-        print(f"error: {ex}", file=sys.stderr)
+    except PrerequisiteError as ex:  # ours (VsBenchError) and Inspect's (a missing key, ...)
+        print(f"error: {one_line(ex.message)}", file=sys.stderr)
         sys.exit(2)
     except typer.Exit as ex:
         sys.exit(ex.exit_code)

@@ -98,7 +98,16 @@ def vs_sampler(fmt: Format, budget: Budget, options: PromptOptions) -> Solver:
                 draws.extend(Draw(c.text, c.probability, call, turn) for c in found)
             return draws
 
-        results = await asyncio.gather(*(conversation(i, turns) for i, turns in enumerate(plan)))
+        # Let every call settle before failing the sample on a call's error: otherwise the
+        # other calls run on detached, and a retry of the sample (--retry-on-error) asks
+        # again for draws still in flight instead of reading them from the cache.
+        settled = await asyncio.gather(
+            *(conversation(i, turns) for i, turns in enumerate(plan)), return_exceptions=True
+        )
+        errors = [r for r in settled if isinstance(r, BaseException)]
+        if errors:
+            raise errors[0]
+        results = [r for r in settled if not isinstance(r, BaseException)]
         # every candidate is one draw of equal weight; trim an over-delivering last call
         record.draws = [d for draws in results for d in draws][: budget.n]
         record.save(state.store)

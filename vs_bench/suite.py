@@ -8,17 +8,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from inspect_ai import Task
+from inspect_ai import Task, eval_set
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 
+from vs_bench import preflight
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS, resolve_format
 
-DEFAULT_MODEL = "random/python"
+DEFAULT_MODEL = "local/qwen2.5-0.5b"
 DEFAULT_LOG_DIR = "logs"
+# Per-family sizes of the main job (`vs-bench run`), chosen so that every family x all
+# eight formats finishes in <= 10 minutes on 2 CPU cores with the default model; --n and
+# --limit override them. A family missing here gets MAIN_JOB_FALLBACK.
+MAIN_JOB_SIZES: dict[str, dict[str, Any]] = {
+    "rand_num": {"n": 5, "k": 5},
+    "dice": {"n": 5, "k": 5},
+    "state_name": {"n": 5, "k": 5},
+    "open_qa": {"n": 5, "k": 5, "limit": 1},
+    "poem": {"n": 2, "k": 2, "limit": 1, "words": 40},
+    "story": {"n": 2, "k": 2, "limit": 1, "words": 40},
+    "joke": {"n": 2, "k": 2, "limit": 1},
+}
+MAIN_JOB_FALLBACK: dict[str, Any] = {"n": 5, "k": 5, "limit": 1}
 # Metrics shown in the summary table, in this order, when a task reports them.
-HEADLINE = ("kl", "coverage", "precision", "chi2_p", "n_valid", "parse_failures")
+HEADLINE = (
+    "kl", "coverage", "precision", "chi2_p", "n_valid",
+    "semantic_diversity", "rouge_l", "parse_failures",
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,13 @@ def plan_suite(
     ]
 
 
+def main_job_sizes() -> dict[str, dict[str, Any]]:
+    """Sizes of every registered family in the main job."""
+    from vs_bench.tasks import FAMILIES
+
+    return {family: MAIN_JOB_SIZES.get(family, MAIN_JOB_FALLBACK) for family in FAMILIES}
+
+
 def run_suite(
     items: Sequence[SuiteItem],
     model: str,
@@ -72,18 +96,50 @@ def run_suite(
     **eval_args: Any,
 ) -> list[EvalLog]:
     """Run every item through Inspect; raise if any run failed."""
+    preflight.check_models([model], eval_args.get("model_base_url"))
+    preflight.check_log_dir(log_dir)
     tasks = [item.task() for item in items]
     logs = inspect_eval(
         tasks,
         model=model,
         log_dir=log_dir,
         max_connections=max_connections,
+        # all tasks at once: the model's connection pool is the limit, and a task of one
+        # batched call would otherwise leave a local model's other slots idle
+        max_tasks=len(tasks),
         **eval_args,
     )
     failed = [log for log in logs if log.status != "success"]
     if failed:
         reason = failed[0].error.message if failed[0].error else failed[0].status
         raise VsBenchError(f"{len(failed)} run(s) did not finish ({reason.splitlines()[0]})")
+    return logs
+
+
+def sweep_suite(
+    items: Sequence[SuiteItem],
+    models: Sequence[str],
+    log_dir: str,
+    max_connections: int | None = None,
+    **eval_args: Any,
+) -> list[EvalLog]:
+    """Every item x model through Inspect's eval-set: work finished in ``log_dir`` is skipped."""
+    preflight.check_models(models, eval_args.get("model_base_url"))
+    preflight.check_log_dir(log_dir)
+    success, logs = eval_set(
+        [item.task() for item in items],
+        log_dir=log_dir,
+        model=list(models),
+        max_connections=max_connections,
+        **eval_args,
+    )
+    if not success:
+        failed = [log for log in logs if log.status != "success"]
+        reason = failed[0].error.message if failed and failed[0].error else "see the logs"
+        raise VsBenchError(
+            f"{len(failed)} run(s) did not finish ({reason.splitlines()[0]}); "
+            "re-run the same sweep to retry them"
+        )
     return logs
 
 

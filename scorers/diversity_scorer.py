@@ -1,0 +1,69 @@
+"""Inspect adapter: text diversity of a sample's N draws (creative tasks, DESIGN §4)."""
+
+from __future__ import annotations
+
+import anyio
+from inspect_ai.scorer import Score, Scorer, Target, scorer
+from inspect_ai.solver import TaskState
+
+from vs_bench.draws import SampleDraws
+from vs_bench.scorers.common import mean_defined, total
+from vs_bench.scorers.embedding import Embedder, check_embedder, get_embedder, semantic_diversity
+from vs_bench.scorers.text_diversity import DISTINCT_ORDERS, text_metrics
+
+# the keys of ``diversity_score``: semantic_diversity, rouge_l, distinct-n and self_bleu are x100
+TEXT_KEYS = (
+    "semantic_diversity", "rouge_l", *(f"distinct_{n}" for n in DISTINCT_ORDERS),
+    "self_bleu", "mean_length",
+)
+MEAN_KEYS = (*TEXT_KEYS, "parse_failure_rate")
+SUM_KEYS = ("parse_failures", "n_draws")
+
+
+def diversity_score(texts: list[str], embedder: Embedder) -> dict[str, float]:
+    """Every diversity metric of one prompt's responses (the keys of ``TEXT_KEYS``)."""
+    return {"semantic_diversity": semantic_diversity(embedder.encode(texts)), **text_metrics(texts)}
+
+
+def diversity_scoring(prompt: str, texts: list[str]) -> dict[str, float]:
+    """``vs-bench score``'s per-prompt scoring, with the default embedder."""
+    return diversity_score(texts, get_embedder())
+
+
+_METRICS = {key: [mean_defined()] for key in MEAN_KEYS} | {key: [total()] for key in SUM_KEYS}
+
+
+@scorer(metrics=[_METRICS])
+def diversity_scorer(embedder: str | None = None) -> Scorer:
+    """Embedding diversity, ROUGE-L, distinct-n, self-BLEU and length of the N draws.
+
+    ``embedder``: None (the packaged all-MiniLM-L6-v2), a sentence-transformers model
+    name or path, or ``openai/<model>``; recorded in each score's metadata.
+    """
+    spec = check_embedder(embedder)
+
+    def measure(texts: list[str]) -> tuple[dict[str, float], str]:
+        model = get_embedder(spec)
+        return diversity_score(texts, model), model.name
+
+    async def score(state: TaskState, target: Target) -> Score:
+        draws = SampleDraws.load(state.store)
+        # model load and encoding are CPU work: off the event loop, so other samples go on
+        values, embedder_name = await anyio.to_thread.run_sync(measure, draws.texts)
+        failures = len(draws.failures)
+        return Score(
+            value={
+                **values,
+                "parse_failures": float(failures),
+                "parse_failure_rate": failures / draws.replies if draws.replies else float("nan"),
+                "n_draws": float(len(draws.draws)),
+            },
+            answer=state.output.completion,
+            metadata={
+                "embedder": embedder_name,
+                "n_draws": len(draws.draws),
+                "failures": [f.error for f in draws.failures],
+            },
+        )
+
+    return score

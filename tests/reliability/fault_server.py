@@ -1,0 +1,323 @@
+"""A fault-injecting OpenAI-compatible chat-completions server for the reliability tests.
+
+It binds 127.0.0.1 on a free port and answers ``POST .../chat/completions`` (and
+``GET .../models``, which the ``vllm/`` provider asks for). Good replies are those of
+``random/python`` for the same messages, so the ideal sampler's metrics hold for
+every draw that arrives.
+
+Every request gets one outcome, decided from (seed, request body, attempt number)
+alone, so a run's faults do not depend on timing or concurrency:
+
+- transport faults, which a client retries: HTTP 500, 503 and 429; a hang past the
+  client's timeout; a truncated body; an HTML error page with status 200. A request
+  body gets at most ``max_faults`` of them, then it is answered;
+- an answer: well-formed, possibly slow, or ``malformed`` (a well-formed completion
+  whose content is not the reply the format asked for). Which one is decided per
+  request body, so a repeated request gets the same answer.
+
+Every request is logged (:class:`Record`); the log is the ground truth the tests
+compare the harness's counts against. The server is bounded: after ``max_requests``
+requests or ``max_seconds`` seconds it answers HTTP 410, which no client retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import random
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from inspect_ai.model import (
+    ChatMessage,
+    ChatMessageAssistant,
+    ChatMessageSystem,
+    ChatMessageUser,
+    GenerateConfig,
+)
+
+from vs_bench.providers.random_python import MODEL_NAME, RandomPythonAPI
+
+TRANSPORT_FAULTS = ("500", "503", "429", "hang", "truncated", "html", "bad_json")
+ANSWERS = ("ok", "slow", "malformed")
+# Replies that are not the asked shape: for free-text formats only an empty reply is
+# one; for JSON formats, prose, a wrong type, a cut-off object and an empty list.
+MALFORMED_TEXT = ("", "   ", "```\n```")
+MALFORMED_JSON = (
+    "I'm sorry, I can't help with that.",
+    '{"responses": "7"}',
+    '{"responses": [{"text": "4", "probability": 0.1}, {"te',
+    '{"responses": []}',
+)
+HTML_PAGE = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+BAD_JSON = b'{"id": "chatcmpl-0", "choices": [{"index": 0, "message": {"role": "assist'
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Outcome rates per request (transport faults) and per request body (answers)."""
+
+    error_500: float = 0.0
+    error_503: float = 0.0
+    error_429: float = 0.0
+    hang: float = 0.0
+    truncated: float = 0.0
+    html: float = 0.0
+    bad_json: float = 0.0
+    malformed: float = 0.0
+    slow: float = 0.0
+    hang_seconds: float = 3.0  # must exceed the client's timeout
+    slow_seconds: float = 0.3  # must stay well below it
+    max_faults: int = 3  # transport faults per request body, then it is answered
+    seed: int = 0
+
+    def transport(self, u: float) -> str | None:
+        """The transport fault for a uniform draw ``u``, or None."""
+        rates = (self.error_500, self.error_503, self.error_429, self.hang, self.truncated,
+                 self.html, self.bad_json)
+        for name, rate in zip(TRANSPORT_FAULTS, rates, strict=True):
+            if u < rate:
+                return name
+            u -= rate
+        return None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One request the server saw."""
+
+    index: int
+    time: float  # seconds since the server started
+    path: str
+    key: str  # hash of the request body: equal for a retry of the same call
+    attempt: int  # how many times this body was seen before
+    seed: int | None  # the request's sampling seed
+    system: str | None  # the system message
+    prompt: str | None  # the first user message
+    outcome: str  # a TRANSPORT_FAULTS or ANSWERS name, "models", "refused" or "not_found"
+    content: str | None = None  # the completion content of an answer
+
+
+class FaultServer:
+    """The server, run on a background thread between :meth:`start` and :meth:`stop`."""
+
+    def __init__(self, faults: Faults, max_requests: int = 20_000, max_seconds: float = 600.0):
+        self.faults = faults
+        self.max_requests = max_requests
+        self.max_seconds = max_seconds
+        self._lock = threading.Lock()
+        self._log: list[Record] = []
+        self._attempts: Counter[str] = Counter()
+        self._faulted: Counter[str] = Counter()
+        self._sampler = RandomPythonAPI(MODEL_NAME)
+        self._httpd = _Server(("127.0.0.1", 0), _handler(self))
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._started = 0.0
+
+    @property
+    def url(self) -> str:
+        """Base URL for ``--model-base-url`` (OpenAI clients append /chat/completions)."""
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
+
+    def start(self) -> FaultServer:
+        self._started = time.monotonic()
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    @property
+    def log(self) -> list[Record]:
+        with self._lock:
+            return list(self._log)
+
+    def outcomes(self, since: int = 0) -> Counter[str]:
+        """Requests per outcome, from request ``since`` on."""
+        return Counter(r.outcome for r in self.log[since:])
+
+    # -- request handling (server threads) ----------------------------------------
+
+    def _admit(self, path: str, body: dict[str, Any]) -> tuple[Record, float]:
+        """Decide and log the outcome of a chat request; returns it with a delay in seconds."""
+        key = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+        answer, content = self._answer(key, body)
+        with self._lock:
+            index = len(self._log)
+            attempt = self._attempts[key]
+            self._attempts[key] += 1
+            outcome = None
+            if index >= self.max_requests or self._elapsed() > self.max_seconds:
+                outcome = "refused"
+            elif self._faulted[key] < self.faults.max_faults:
+                draw = random.Random(f"{self.faults.seed}/{key}/{attempt}").random()
+                outcome = self.faults.transport(draw)
+                if outcome:
+                    self._faulted[key] += 1
+            record = Record(
+                index=index,
+                time=self._elapsed(),
+                path=path,
+                key=key,
+                attempt=attempt,
+                seed=body.get("seed"),
+                system=_first(body, "system"),
+                prompt=_first(body, "user"),
+                outcome=outcome or answer,
+                content=None if outcome else content,
+            )
+            self._log.append(record)
+        delay = {"hang": self.faults.hang_seconds, "slow": self.faults.slow_seconds}
+        return record, delay.get(record.outcome, 0.0)
+
+    def _answer(self, key: str, body: dict[str, Any]) -> tuple[str, str]:
+        """The answer to a request body: its kind and content, the same on every attempt.
+
+        Content is random/python's reply to the messages, or for ``malformed`` a reply
+        of the wrong shape for the same kind of format (free text or JSON).
+        """
+        rng = random.Random(f"{self.faults.seed}/{key}")
+        kind = (
+            "malformed" if rng.random() < self.faults.malformed
+            else "slow" if rng.random() < self.faults.slow
+            else "ok"
+        )
+        config = GenerateConfig(seed=rng.randrange(2**31))
+        good = asyncio.run(self._sampler.generate(_messages(body), [], "none", config))
+        if kind != "malformed":
+            return kind, good.completion
+        shapes = MALFORMED_JSON if good.completion.lstrip()[:1] in ("{", "[") else MALFORMED_TEXT
+        return kind, rng.choice(shapes)
+
+    def _elapsed(self) -> float:
+        return time.monotonic() - self._started
+
+    def _log_other(self, path: str, outcome: str) -> None:
+        with self._lock:
+            self._log.append(
+                Record(len(self._log), self._elapsed(), path, "", 0, None, None, None, outcome)
+            )
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # clients open many connections at once
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # a client gone is no error
+
+
+def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # the Record log is the server's log
+
+        def do_GET(self) -> None:
+            if self.path.rstrip("/").endswith("/models"):
+                server._log_other(self.path, "models")
+                self._send(200, {"object": "list", "data": []})
+            else:
+                server._log_other(self.path, "not_found")
+                self._send(404, {"error": {"message": "not found"}})
+
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if not self.path.rstrip("/").endswith("/chat/completions"):
+                server._log_other(self.path, "not_found")
+                self._send(404, {"error": {"message": "not found"}})
+                return
+            body = json.loads(raw)
+            record, delay = server._admit(self.path, body)
+            if delay:
+                time.sleep(delay)
+            try:
+                self._reply(record, str(body.get("model", "")))
+            except OSError:
+                pass  # the client gave up (hang): nothing to deliver
+
+        def _reply(self, record: Record, model: str) -> None:
+            outcome = record.outcome
+            if outcome == "hang":
+                self.close_connection = True  # past the client's timeout: drop it
+            elif outcome == "refused":
+                self._send(410, _error("fault server budget exhausted", 410))
+            elif outcome in ("500", "503", "429"):
+                # servers that shed load say when to come back; a 500 does not
+                headers = {} if outcome == "500" else {"retry-after-ms": "50"}
+                self._send(int(outcome), _error(f"injected {outcome}", int(outcome)), headers)
+            elif outcome == "html":
+                self._send_raw(200, "text/html", HTML_PAGE)
+            elif outcome == "bad_json":
+                self._send_raw(200, "application/json", BAD_JSON)
+            else:
+                completion = _completion(record, model)
+                if outcome == "truncated":
+                    self._send_raw(200, "application/json", completion, cut=len(completion) // 2)
+                else:
+                    self._send_raw(200, "application/json", completion)
+
+        def _send(self, status: int, payload: object, headers: dict[str, str] | None = None)\
+                -> None:
+            self._send_raw(status, "application/json", json.dumps(payload).encode(), headers=headers)
+
+        def _send_raw(self, status: int, content_type: str, data: bytes, cut: int | None = None,
+                      headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data[:cut])
+            self.wfile.flush()
+            if cut is not None:
+                self.close_connection = True  # the body stops short of its length
+
+    return Handler
+
+
+def _error(message: str, code: int) -> dict[str, Any]:
+    return {"error": {"message": message, "type": "server_error", "code": code}}
+
+
+def _completion(record: Record, model: str) -> bytes:
+    return json.dumps({
+        "id": f"chatcmpl-{record.index}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": record.content},
+            "finish_reason": "stop",
+        }],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }).encode()
+
+
+def _text(content: object) -> str:
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content or "")
+
+
+def _messages(body: dict[str, Any]) -> list[ChatMessage]:
+    kinds = {"system": ChatMessageSystem, "user": ChatMessageUser,
+             "assistant": ChatMessageAssistant}
+    return [kinds[m["role"]](content=_text(m.get("content"))) for m in body["messages"]]
+
+
+def _first(body: dict[str, Any], role: str) -> str | None:
+    found = [_text(m.get("content")) for m in body.get("messages", []) if m["role"] == role]
+    return found[0] if found else None

@@ -1,0 +1,88 @@
+"""1000 draws per format through a server that fails, hangs and garbles: nothing is lost."""
+
+from __future__ import annotations
+
+import pytest
+from inspect_ai import eval as inspect_eval
+
+from tests.reliability.clients import (
+    CLIENT_TIMEOUT,
+    HANG_SECONDS,
+    MODEL_ARGS,
+    OPENAI_API,
+    RETRIES,
+    VLLM,
+    answers_per_call,
+    chats,
+    system_message,
+)
+from tests.reliability.conftest import Serve
+from tests.test_eval import metric
+from tests.reliability.fault_server import (
+    MALFORMED_JSON,
+    MALFORMED_TEXT,
+    TRANSPORT_FAULTS,
+    Faults,
+)
+from vs_bench._registry import TASKS
+from vs_bench.draws import SampleDraws
+from vs_bench.formats import FORMATS
+from vs_bench.parsing import ParseError, parse_reply
+
+DRAWS = 1000
+# Per request: 20% 5xx, 5% hangs past the client timeout, 10% other transport faults;
+# per answer: 10% malformed content, 10% slow.
+LOAD = Faults(
+    error_500=0.10, error_503=0.10, error_429=0.05, hang=0.05, truncated=0.03, html=0.02,
+    malformed=0.10, slow=0.10, hang_seconds=HANG_SECONDS, seed=2026,
+)
+assert LOAD.hang_seconds > CLIENT_TIMEOUT > 5 * LOAD.slow_seconds
+
+
+@pytest.mark.parametrize("shape", ["text", "cot_single", "list", "structure", "vs"])
+def test_malformed_replies_do_not_parse(shape: str) -> None:
+    """The server's ground truth: every malformed reply it sends is a parse failure."""
+    for reply in MALFORMED_TEXT if shape == "text" else MALFORMED_JSON:
+        with pytest.raises(ParseError):
+            parse_reply(reply, shape)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("model", [OPENAI_API, VLLM])
+def test_thousand_draws_under_faults_lose_nothing(model: str, serve: Serve) -> None:
+    server = serve(LOAD)
+    formats = ("direct", "vs_standard")
+    logs = inspect_eval(
+        [TASKS[f"rand_num_{fmt}"](n=DRAWS) for fmt in formats],
+        model=model,
+        model_base_url=server.url,
+        model_args=MODEL_ARGS[model],
+        seed=11,
+        max_connections=64,
+        max_tasks=2,
+        **RETRIES,
+    )
+    seen = server.outcomes()
+    assert all(seen[fault] > 0 for fault in TRANSPORT_FAULTS if fault != "bad_json"), seen
+    for fmt, log in zip(formats, logs, strict=True):
+        assert log.status == "success", log.error
+        assert log.samples is not None and len(log.samples) == 1
+        (sample,) = log.samples
+        assert sample.error is None
+        record = SampleDraws.load(sample.store)
+        requests = chats(server, system_message(sample))
+        k = 1 if fmt == "direct" else 5
+        calls = DRAWS // k
+        # every call reached the server and was answered exactly once, retries included
+        assert answers_per_call(requests) == {key: 1 for key in {r.key for r in requests}}
+        assert len({r.key for r in requests}) == calls == record.replies
+        malformed = [r for r in requests if r.outcome == "malformed"]
+        good = [r for r in requests if r.outcome in ("ok", "slow")]
+        assert len(record.failures) == len(malformed) > 0
+        assert {f.reply for f in record.failures} <= set(MALFORMED_TEXT + MALFORMED_JSON)
+        # draws are exactly the candidates of the good answers: none lost, none doubled
+        expected = [c.text for r in good for c in parse_reply(r.content or "", FORMATS[fmt].shape)]
+        assert sorted(d.text for d in record.draws) == sorted(expected)
+        assert len(record.draws) == k * (calls - len(malformed))
+        # the reported counts (one sample: its totals)
+        assert metric(log, "parse_failures") == len(malformed)
+        assert metric(log, "n_valid") == len(record.draws)

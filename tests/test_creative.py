@@ -1,0 +1,236 @@
+"""Creative tasks (poem, story, joke): prompt sets, dataset loading, Inspect runs on
+random/python, parse failures, and ``vs-bench score``."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog
+from inspect_ai.model import ChatMessage, GenerateConfig, get_model
+
+from vs_bench._registry import TASKS
+from vs_bench.draws import SampleDraws
+from vs_bench.errors import VsBenchError
+from vs_bench.rescore import score_responses
+from vs_bench.scorers.diversity_scorer import MEAN_KEYS, SUM_KEYS
+from vs_bench.scorers.text_diversity import rouge_l
+from vs_bench.tasks import creative, reference_for
+from vs_bench.tasks.creative import CANNED_FILE, DATA, WORDS, load_prompts
+
+FAMILIES = tuple(WORDS)
+SCORE_KEYS = (*MEAN_KEYS, *SUM_KEYS)
+
+
+def run(task: str, model: object = "random/python", **task_args: Any) -> EvalLog:
+    log = inspect_eval(TASKS[task](**task_args), model=model, seed=1)[0]  # type: ignore[arg-type]
+    assert log.status == "success", log.error
+    return log
+
+
+def run_metrics(log: EvalLog) -> dict[str, float]:
+    assert log.results is not None
+    # a dict-valued scorer also lists itself, without metrics
+    return {s.name: m.value for s in log.results.scores for m in s.metrics.values()}
+
+
+# --- shipped prompt sets ---------------------------------------------------------------
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_shipped_sets_have_twenty_distinct_prompts(family: str) -> None:
+    prompts = load_prompts(DATA / f"{family}.jsonl")
+    assert len(prompts) >= 20
+    assert len(set(prompts)) == len(prompts)
+
+
+def test_the_potato_story_is_shipped() -> None:
+    stories = load_prompts(DATA / "story.jsonl")
+    assert any(p.startswith("Write a creative story about potatoes") for p in stories)
+
+
+# --- the user's own prompts ------------------------------------------------------------
+
+PROMPTS = ["Write a poem about rain.", "Write a poem about salt."]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("p.jsonl", '{"prompt": "Write a poem about rain."}\n\n"Write a poem about salt."\n'),
+        ("p.csv", 'id,prompt\n1,Write a poem about rain.\n2,"Write a poem about salt."\n'),
+        ("p.txt", "Write a poem about rain.\n\n  Write a poem about salt.  \n"),
+    ],
+)
+def test_prompt_files_are_read(tmp_path: Path, name: str, content: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert load_prompts(path) == PROMPTS
+
+
+def test_a_custom_field_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"question": "Tell me a joke about tea."}\n', encoding="utf-8")
+    assert load_prompts(path, field="question") == ["Tell me a joke about tea."]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.jsonl", None, "no such file"),
+        ("empty.txt", "\n  \n", "no prompts"),
+        ("bad.jsonl", '{"prompt": "ok"}\n{"prompt": \n', r"bad\.jsonl:2: not valid JSON"),
+        ("key.jsonl", '{"text": "a"}\n', "no 'prompt' key"),
+        ("number.jsonl", '{"prompt": 3}\n', "row 1: 'prompt' is not a string"),
+        ("cols.csv", "text\nhello\n", r"no 'prompt' column \(columns: text\)"),
+        ("p.json", "[]", "unknown file type .json"),
+    ],
+)
+def test_bad_prompt_files_give_one_line_errors(
+    tmp_path: Path, name: str, content: str | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(VsBenchError, match=message) as error:
+        load_prompts(path)
+    assert "\n" not in str(error.value)
+
+
+def test_hugging_face_datasets_load_through_datasets(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datasets
+
+    calls: list[tuple[str, str]] = []
+
+    def load_dataset(name: str, split: str) -> datasets.Dataset:
+        calls.append((name, split))
+        return datasets.Dataset.from_dict({"prompt": PROMPTS, "other": [1, 2]})
+
+    monkeypatch.setattr(datasets, "load_dataset", load_dataset)
+    assert load_prompts("someone/poems", split="test") == PROMPTS
+    assert calls == [("someone/poems", "test")]
+    with pytest.raises(VsBenchError, match=r"no 'title' column \(columns: prompt, other\)"):
+        load_prompts("someone/poems", field="title")
+
+
+def test_an_unreachable_hugging_face_dataset_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import datasets
+
+    def offline(name: str, split: str) -> None:
+        raise ConnectionError("Couldn't reach the Hub\n(details)")
+
+    monkeypatch.setattr(datasets, "load_dataset", offline)
+    with pytest.raises(VsBenchError, match="Couldn't reach the Hub") as error:
+        load_prompts("someone/poems")
+    assert "\n" not in str(error.value)
+
+
+# --- tasks ----------------------------------------------------------------------------
+
+def test_limit_and_seed_draw_a_reproducible_subset() -> None:
+    def inputs(**params: Any) -> list[str]:
+        return [str(s.input) for s in creative.poem(**params).dataset]
+
+    first = inputs(limit=5, seed=1)
+    assert len(first) == 5
+    assert first == inputs(limit=5, seed=1)
+    assert first != inputs(limit=5, seed=2)
+    assert set(first) <= set(load_prompts(DATA / "poem.jsonl"))
+
+
+def test_bad_task_parameters_fail_before_any_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with pytest.raises(VsBenchError, match="OPENAI_API_KEY"):
+        creative.joke(embedder="openai/text-embedding-3-small")
+    with pytest.raises(VsBenchError, match="words=0 must be at least 1"):
+        creative.poem(words=0)
+
+
+@pytest.mark.embed
+@pytest.mark.parametrize(("family", "words"), [("poem", "200"), ("joke", None)])
+def test_word_target_is_asked_for_poems_not_jokes(family: str, words: str | None) -> None:
+    systems: list[str] = []
+
+    def reply(messages: list[ChatMessage], config: GenerateConfig) -> str:
+        systems.append(messages[0].text)
+        return "a reply"
+
+    model = get_model(f"scripted/{family}-writer", replies=[reply])
+    run(f"{family}_direct", model=model, n=2, limit=1)
+    assert len(systems) == 2
+    if words is None:
+        assert "words" not in systems[0]
+    else:
+        assert f"Each response should be approximately {words} words." in systems[0]
+
+
+@pytest.mark.embed
+def test_joke_vs_standard_on_random_python_shows_every_diversity_key() -> None:
+    log = run("joke_vs_standard", limit=4)
+    metrics = run_metrics(log)
+    assert set(SCORE_KEYS) <= set(metrics)
+    assert metrics["n_draws"] == 4 * 30
+    assert metrics["parse_failures"] == 0
+    canned = set(json.loads(CANNED_FILE.read_text(encoding="utf-8"))["joke"])
+    assert log.samples is not None
+    for sample in log.samples:
+        texts = SampleDraws.load(sample.store).texts
+        assert set(texts) <= canned
+        assert sample.scores is not None
+        score = sample.scores["diversity_scorer"]
+        assert score.metadata is not None
+        assert score.metadata["embedder"].startswith("all-MiniLM-L6-v2")
+        assert isinstance(score.value, dict)
+        assert score.value["rouge_l"] == pytest.approx(rouge_l(texts))
+    assert 0 < metrics["semantic_diversity"] < 100
+
+
+@pytest.mark.embed
+def test_random_python_answers_a_users_own_prompts(tmp_path: Path) -> None:
+    path = tmp_path / "mine.txt"
+    path.write_text("Write a story about a lost glove.\n", encoding="utf-8")
+    log = run("story_sequence", n=5, dataset=str(path))
+    metrics = run_metrics(log)
+    assert metrics["n_draws"] == 5
+    assert reference_for("Write a story about a lost glove.") is not None
+
+
+@pytest.mark.embed
+def test_unparsed_replies_are_counted_not_scored() -> None:
+    model = get_model("scripted/poet", replies=["not a list", '["a b c", "a b c"]'])
+    log = run("poem_sequence", model=model, n=4, k=2, limit=1)
+    metrics = run_metrics(log)
+    # two calls of two: one reply fails to parse and adds no draw
+    assert metrics["parse_failures"] == 1
+    assert metrics["parse_failure_rate"] == pytest.approx(1 / 2)
+    assert metrics["n_draws"] == 2
+    assert metrics["distinct_1"] == pytest.approx(50.0)
+    assert metrics["rouge_l"] == pytest.approx(100.0)
+
+
+# --- vs-bench score -------------------------------------------------------------------
+
+@pytest.mark.embed
+def test_vs_bench_score_rescores_creative_responses(tmp_path: Path) -> None:
+    texts = ["a quiet sea at night", "the sea at night is loud", "bread rises in the oven"]
+    path = tmp_path / "r.jsonl"
+    lines = [
+        {"prompt": "Write a poem about the sea.", "responses": texts[:2]},
+        {"prompt": "Write a poem about the sea.", "responses": [{"text": texts[2]}]},
+        {"prompt": "Write a poem about bread.", "responses": ["one"]},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    result = score_responses(path, "poem")
+    sea, bread = result["per_prompt"]
+    assert sea["rouge_l"] == pytest.approx(rouge_l(texts))
+    assert sea["n"] == 3
+    assert math.isnan(bread["rouge_l"])
+    assert result["rouge_l"] == pytest.approx(sea["rouge_l"])  # mean over defined prompts
+    assert {"semantic_diversity", "distinct_1", "distinct_2", "distinct_3", "self_bleu"} <= set(
+        result
+    )

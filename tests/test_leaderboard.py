@@ -1,0 +1,277 @@
+"""The leaderboard on a fixture log folder: values, CIs, ranks, outputs, CLI, browser."""
+
+from __future__ import annotations
+
+import csv
+import math
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog, read_eval_log
+from matplotlib import image
+from scipy import stats
+
+from tests.fixture_logs import MODELS, distinct_colours, make_logs
+from vs_bench import cli
+from vs_bench import leaderboard as lb
+from vs_bench._registry import TASKS
+
+IDEAL, COLLAPSED = MODELS
+
+
+@pytest.fixture(scope="module")
+def log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_logs(tmp_path_factory.getbasetemp() / "fixture_logs")
+
+
+@pytest.fixture(scope="module")
+def board(log_dir: Path) -> lb.Leaderboard:
+    return lb.leaderboard(log_dir)
+
+
+def logged(log: EvalLog, key: str) -> float:
+    assert log.results is not None
+    (score,) = [s for s in log.results.scores if s.name == key]
+    return next(iter(score.metrics.values())).value
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str],
+            monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["vs-bench", *args])
+    try:
+        cli.main()
+        code = 0
+    except SystemExit as ex:
+        code = int(ex.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_every_model_task_format_is_one_row(board: lb.Leaderboard) -> None:
+    cells = {(r.run.model, r.run.task, r.run.format) for r in board.rows}
+    assert len(cells) == len(board.rows) == 2 * (3 + 2 + 1)
+    assert board.tasks == ["dice n=30", "rand_num n=20", "ranges"]
+    assert all(r.run.ideal == (r.run.model == IDEAL) for r in board.rows)
+
+
+def test_values_are_the_logs_own_metrics(board: lb.Leaderboard) -> None:
+    for row in board.rows:
+        log = read_eval_log(row.run.location, header_only=True)
+        assert set(row.cells) == {"kl", "coverage", "precision", "chi2_p", "parse_failure_rate"}
+        for key, cell in row.cells.items():
+            assert cell.value == logged(log, key), (row.run.task, row.run.format, key)
+
+
+def test_cis_resample_prompts_or_epochs_and_contain_the_estimate(board: lb.Leaderboard) -> None:
+    bases = {r.run.task: r.ci_basis for r in board.rows}
+    assert bases == {"ranges": "6 prompts", "rand_num n=20": "4 epochs",
+                     "dice n=30": "n/a: 1 prompt"}
+    for row in board.rows:
+        for cell in row.cells.values():
+            if row.run.task.startswith("dice"):
+                assert cell.low is None and cell.high is None
+            else:
+                assert cell.low is not None and cell.high is not None
+                assert cell.low <= cell.value <= cell.high
+        if not row.run.task.startswith("dice"):
+            kl = row.cells["kl"]
+            assert kl.low is not None and kl.high is not None and kl.low < kl.high
+    assert any("a CI over one prompt is not available" in n for n in board.notes)
+
+
+def test_ci_is_the_seeded_bootstrap_of_the_per_prompt_values(board: lb.Leaderboard) -> None:
+    row = next(r for r in board.rows if r.run.task == "ranges" and r.run.model == COLLAPSED)
+    log = read_eval_log(row.run.location)
+    assert log.reductions is not None
+    values = [s.value for s in log.reductions[0].samples]
+    per_prompt = [float(v["kl"]) for v in values if isinstance(v, dict)]
+    assert len(per_prompt) == 6
+    assert np.mean(per_prompt) == pytest.approx(row.cells["kl"].value, rel=1e-12)
+    assert (row.cells["kl"].low, row.cells["kl"].high) == lb.bootstrap_ci(per_prompt)
+    assert lb.bootstrap_ci(per_prompt, seed=1) != lb.bootstrap_ci(per_prompt)
+
+
+def test_bootstrap_ci_of_a_mean_matches_normal_theory() -> None:
+    values = np.random.default_rng(7).normal(3.0, 2.0, size=400)
+    low, high = lb.bootstrap_ci(values)
+    half = stats.norm.ppf(0.975) * values.std(ddof=1) / math.sqrt(len(values))
+    # the bootstrap interval of a mean of 400 normals is the z-interval up to
+    # resampling noise (2000 resamples: ~3% of the half width)
+    assert low == pytest.approx(values.mean() - half, abs=0.1 * half)
+    assert high == pytest.approx(values.mean() + half, abs=0.1 * half)
+
+
+def test_collapsed_model_ranks_below_the_ideal_sampler(board: lb.Leaderboard) -> None:
+    for task in board.tasks:
+        for fmt in {r.run.format for r in board.task_rows(task)}:
+            rows = {r.run.model: r for r in board.task_rows(task) if r.run.format == fmt}
+            assert rows[IDEAL].rank == 1 and rows[COLLAPSED].rank == 2
+            assert rows[IDEAL].cells["kl"].value < rows[COLLAPSED].cells["kl"].value
+
+
+def test_gain_is_the_kl_improvement_over_direct(board: lb.Leaderboard) -> None:
+    seen = 0
+    for row in board.rows:
+        direct = next(r for r in board.task_rows(row.run.task)
+                      if r.run.model == row.run.model and r.run.format == "direct")
+        if row is direct:
+            assert row.gain is None
+            continue
+        expected = logged(read_eval_log(direct.run.location, header_only=True), "kl") - logged(
+            read_eval_log(row.run.location, header_only=True), "kl")
+        assert row.gain == pytest.approx(expected, rel=1e-12)
+        seen += 1
+    assert seen == 2 * (2 + 1)
+
+
+def test_unknown_keys_are_shown_without_direction(board: lb.Leaderboard) -> None:
+    run = board.rows[0].run
+    other = lb.Run(**{**run.__dict__, "metrics": {"novelty": 0.5}, "per_prompt": {},
+                      "per_epoch": {}, "task": "new_family"})
+    (row,) = lb.build([other]).rows
+    assert row.cells["novelty"].value == 0.5
+    assert row.primary is None and row.rank is None and row.gain is None
+
+
+def test_cli_prints_the_table_and_writes_csv_markdown_html(
+    log_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = {ext: tmp_path / f"board.{ext}" for ext in ("csv", "md", "html")}
+    code, out, err = run_cli(
+        ["leaderboard", str(log_dir), "--csv", str(files["csv"]), "--markdown",
+         str(files["md"]), "--html", str(files["html"])], capsys, monkeypatch)
+    assert code == 0, err
+    assert "vs-bench leaderboard: ranges" in out and "random/python *" in out
+    with files["csv"].open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 12
+    first = rows[0]
+    assert first["model"] == IDEAL and first["ideal"] == "true" and first["task"] == "dice n=30"
+    assert float(first["kl"]) == logged(read_eval_log(
+        next(r.run.location for r in lb.leaderboard(log_dir).rows
+             if (r.run.model, r.run.task) == (IDEAL, "dice n=30")), header_only=True), "kl")
+    markdown = files["md"].read_text()
+    assert markdown.count("| model | format | N | KL ↓ |") == 3
+    assert "<table" in files["html"].read_text()
+
+
+def test_cli_errors_are_one_line(
+    tmp_path: Path, log_dir: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for args, expected in (
+        (["leaderboard", str(tmp_path / "missing")], "no log folder"),
+        (["leaderboard", str(tmp_path)], "no finished vs_bench logs"),
+        (["leaderboard", str(log_dir), "--csv", str(tmp_path)], "is a folder"),
+        (["leaderboard", str(log_dir), "--seed", "x"], "--seed"),
+    ):
+        code, _, err = run_cli(args, capsys, monkeypatch)
+        assert code == 2, args
+        assert err.count("\n") == 1 and expected in err, err
+
+
+class _Tables(HTMLParser):
+    """Header keys, sorted header, and the cells' data-values of each table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict[str, list]] = []  # type: ignore[type-arg]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "table":
+            self.tables.append({"keys": [], "sorted": [], "rows": []})
+        elif tag == "th":
+            self.tables[-1]["keys"].append(a["data-key"])
+            if a.get("class"):
+                self.tables[-1]["sorted"].append((a["data-key"], a["class"]))
+        elif tag == "tr" and self.tables and self.tables[-1]["keys"]:
+            self.tables[-1]["rows"].append([])
+        elif tag == "td":
+            self.tables[-1]["rows"][-1].append(a["data-value"])
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs chromium (bash .ci/install)")
+def test_html_page_renders_and_sorts_in_a_headless_browser(
+    board: lb.Leaderboard, tmp_path: Path
+) -> None:
+    page = lb.write_html(board, tmp_path / "board.html")
+    browser = [str(shutil.which("chromium")), "--headless", "--no-sandbox", "--disable-gpu"]
+    url = f"{page.resolve().as_uri()}#sort=-kl"
+    dom = subprocess.run([*browser, "--dump-dom", url], capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    parser = _Tables()
+    parser.feed(dom)
+    assert len(parser.tables) == 3
+    for table in parser.tables:
+        assert table["sorted"] == [("kl", "desc")]  # the page's script ran
+        column = table["keys"].index("kl")
+        kl = [float(row[column]) for row in table["rows"]]
+        assert kl == sorted(kl, reverse=True) and len(set(kl)) > 1
+    shot = tmp_path / "board.png"
+    subprocess.run([*browser, f"--screenshot={shot}", "--window-size=1400,900", url],
+                   capture_output=True, timeout=120, check=True)
+    assert image.imread(shot).shape[:2] == (900, 1400)
+    assert distinct_colours(shot) > 50  # text, borders, the ideal rows' shading: not blank
+
+
+def test_sweep_is_an_eval_set_and_a_rerun_skips_finished_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logs = tmp_path / "sweep"
+    # scripted/ok answers "ok" to everything: a second, fully collapsed model
+    args = ["sweep", "--models", "random/python,scripted/ok", "--tasks", "rand_num",
+            "--formats", "direct,seq", "--n", "10", "--log-dir", str(logs)]
+    code, out, err = run_cli(args, capsys, monkeypatch)
+    assert code == 0, err
+    first = sorted(logs.glob("*.eval"))
+    assert len(first) == 4
+    assert "vs-bench leaderboard: rand_num n=10" in out and "scripted/ok" in out
+    code, _, err = run_cli(args, capsys, monkeypatch)
+    assert code == 0, err
+    assert sorted(logs.glob("*.eval")) == first  # nothing re-run
+    more = [("direct,seq,vs_standard" if a == "direct,seq" else a) for a in args]
+    code, _, err = run_cli(more, capsys, monkeypatch)
+    assert code == 0, err
+    assert len(sorted(logs.glob("*.eval"))) == 6  # only the new format ran
+
+
+def test_view_opens_inspect_view_on_the_log_dir(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[list[str]] = []
+
+    def fake_run(command: list[str], check: bool) -> subprocess.CompletedProcess[str]:
+        calls.append(command)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr("subprocess.run", fake_run)
+    code, _, err = run_cli(["view", str(tmp_path), "--port", "7600"], capsys, monkeypatch)
+    assert code == 0, err
+    assert calls == [[sys.executable, "-m", "inspect_ai", "view", "--log-dir", str(tmp_path),
+                      "--port", "7600"]]
+
+
+def test_bundle_writes_viewer_leaderboard_and_plots(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logs, site = tmp_path / "logs", tmp_path / "site"
+    inspect_eval([TASKS["dice_direct"](n=10), TASKS["dice_sequence"](n=10)],
+                 model="random/python", log_dir=str(logs))
+    code, _, err = run_cli(["bundle", "--out", str(site), str(logs)], capsys, monkeypatch)
+    assert code == 0, err
+    assert (site / "viewer" / "index.html").is_file()
+    assert len(list((site / "viewer").rglob("*.eval"))) == 2  # the logs travel with the viewer
+    assert "<table" in (site / "leaderboard.html").read_text()
+    plots = sorted(p.name for p in (site / "plots").glob("*.png"))
+    assert plots == ["bars_dice-n-10.png", "hist_dice-n-10_random-python.png",
+                     "sample_size_dice-n-10_random-python.png"]
+    index = (site / "index.html").read_text()
+    assert all(f'href="plots/{name}"' in index for name in plots)

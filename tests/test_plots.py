@@ -1,0 +1,144 @@
+"""Figures from the fixture logs: files, valid images, and the numbers behind them."""
+
+from __future__ import annotations
+
+import math
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+from inspect_ai import eval as inspect_eval
+from inspect_ai.log import read_eval_log
+from matplotlib import image
+from scipy import stats
+
+from tests.fixture_logs import HIGHS, distinct_colours, make_logs
+from vs_bench import cli, plots
+from vs_bench import leaderboard as lb
+from vs_bench._registry import TASKS
+from vs_bench.scorers.distribution_scorer import distribution_score
+
+MODELS = ("random-python", "scripted-collapsed")
+TASKS_ = ("dice-n-30", "rand_num-n-20", "ranges")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> list[lb.Run]:
+    return lb.load_runs(make_logs(tmp_path_factory.getbasetemp() / "fixture_logs"))[0]
+
+
+@pytest.fixture(scope="module")
+def figures(runs: list[lb.Run], tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return plots.plot_runs(runs, tmp_path_factory.mktemp("plots"))
+
+
+def test_one_file_per_figure_with_a_telling_name(figures: list[Path]) -> None:
+    stems = {f"bars_{t}" for t in TASKS_}
+    for model in MODELS:
+        stems |= {f"sample_size_{t}_{model}" for t in TASKS_}
+        stems |= {f"hist_dice-n-30_{model}", f"hist_rand_num-n-20_{model}"}
+        stems |= {f"hist_ranges_{model}_prompt{i}" for i in (1, 2, 3)}  # first 3 of 6 prompts
+    assert sorted(p.name for p in figures) == sorted(
+        f"{stem}.{ext}" for stem in stems for ext in ("png", "svg"))
+
+
+def test_every_file_is_a_valid_non_trivial_image(figures: list[Path]) -> None:
+    for path in figures:
+        if path.suffix == ".png":
+            assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            height, width = image.imread(path).shape[:2]
+            assert height >= 300 and width >= 500, path.name
+            assert distinct_colours(path) > 20, path.name  # bars, lines, text: not empty
+        else:
+            root = ET.parse(path).getroot()
+            assert root.tag == "{http://www.w3.org/2000/svg}svg"
+            text = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+            expected = {"hist": "uniform expectation", "bars": "KL (lower is better)",
+                        "sample": "N (draws per prompt, subsampled)"}[path.name.split("_")[0]]
+            assert expected in text, path.name
+
+
+def test_histogram_counts_are_the_scorers_logged_counts(runs: list[lb.Run]) -> None:
+    checked = 0
+    for run in runs:
+        if run.epochs != 1:
+            continue
+        log = read_eval_log(run.location)
+        for sample, draws in zip(log.samples or [], run.draws, strict=True):
+            hist = plots.histogram(draws)
+            logged = sample.scores["distribution_scorer"].metadata["counts"]  # type: ignore[index]
+            assert dict(zip(hist.labels, hist.counts.tolist(), strict=True)) == logged
+            assert hist.expected == pytest.approx(sum(logged.values()) / len(logged))
+            checked += 1
+    assert checked == 2 * (3 * len(HIGHS) + 1)
+
+
+def test_subsample_at_all_draws_gives_the_logged_metrics(runs: list[lb.Run]) -> None:
+    for run in runs:
+        if run.epochs != 1:
+            continue
+        curve = plots.subsample(run.draws, [run.n or 0], repeats=5)
+        for key in ("kl", "coverage", "chi2_p"):
+            assert curve[run.n or 0][key] == pytest.approx(np.full(5, run.metrics[key]),
+                                                           rel=1e-9, abs=1e-12)
+
+
+def test_subsample_one_draw_and_too_many_draws(runs: list[lb.Run]) -> None:
+    run = next(r for r in runs if r.task == "ranges" and r.model == "random/python")
+    curve = plots.subsample(run.draws, [1, 20, 21], repeats=50)
+    assert sorted(curve) == [1, 20]  # 21 > the 20 logged draws per prompt
+    mean_ln_k = np.mean([math.log(h + 1) for h in HIGHS])  # one valid draw: KL = ln K
+    assert curve[1]["kl"] == pytest.approx(np.full(50, mean_ln_k))
+    assert curve[1]["coverage"] == pytest.approx(np.full(50, np.mean([1 / (h + 1) for h in HIGHS])))
+
+
+def test_subsampled_coverage_matches_the_hypergeometric_expectation(runs: list[lb.Run]) -> None:
+    run = next(r for r in runs if r.task == "rand_num n=20" and r.model == "random/python")
+    (draws,) = run.draws  # 4 epochs x 20 draws, pooled
+    counts = plots.histogram(draws).counts
+    total, repeats = int(counts.sum()), 400
+    for size in (3, 10, 50):
+        values = plots.subsample(run.draws, [size], repeats=repeats, seed=3)[size]["coverage"]
+        # an answer seen c times in the pool is in a size-s subset unless all s miss it
+        expected = np.mean([1 - stats.hypergeom.pmf(0, total, c, size) for c in counts])
+        tolerance = 4 * values.std(ddof=1) / math.sqrt(repeats) + 1e-12
+        assert abs(values.mean() - expected) <= tolerance, size
+
+
+def test_batch_scores_equal_the_scorers_function() -> None:
+    rng = np.random.default_rng(11)
+    counts = rng.integers(0, 4, size=(200, 7))
+    counts[:3] = 0  # no valid draw: KL and chi-square undefined
+    invalid = rng.integers(0, 3, size=200)
+    batch = plots.batch_scores(counts, invalid)
+    for i in range(len(counts)):
+        expected = distribution_score(counts[i], int(invalid[i]))
+        for key, values in batch.items():
+            if math.isnan(expected[key]):
+                assert math.isnan(values[i]), (i, key)
+            else:
+                assert values[i] == pytest.approx(expected[key], rel=1e-9, abs=1e-12), (i, key)
+
+
+def test_plot_command(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    logs, out = tmp_path / "logs", tmp_path / "figures"
+    inspect_eval(TASKS["dice_vs_standard"](n=20), model="random/python", log_dir=str(logs))
+    for args, code, expected in (
+        (["plot", str(logs), "--out", str(out), "--sizes", "1,5,20"], 0, "wrote 6 files"),
+        (["plot", str(logs), "--sizes", "1,x"], 2, "error: --sizes '1,x': pass integers"),
+        (["plot", str(tmp_path / "none")], 2, "error: no log folder"),
+    ):
+        monkeypatch.setattr(sys, "argv", ["vs-bench", *args])
+        try:
+            cli.main()
+            result = 0
+        except SystemExit as ex:
+            result = int(ex.code or 0)
+        stdout, stderr = capsys.readouterr()
+        assert result == code and expected in stdout + stderr, stdout + stderr
+        if code:
+            assert stderr.count("\n") == 1
+    assert (out / "sample_size_dice-n-20_random-python.svg").is_file()

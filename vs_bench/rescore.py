@@ -1,0 +1,162 @@
+"""Re-scoring of response files: the core of ``vs-bench score``.
+
+A response file is JSONL in the paper's shape, one line per model call::
+
+    {"prompt": str, "responses": [{"text": str, "probability": float} | str, ...]}
+
+Lines are grouped by prompt in order of first appearance, and each group (all the
+texts of one prompt) is scored by its task family's entry in ``SCORERS``: a
+function ``(prompt, texts) -> {metric: float}`` (NaN = undefined). Run-level values
+are the mean over prompts where a metric is defined, as in the Inspect runs; the
+count keys of ``SUM_KEYS`` are summed instead.
+
+Adding a family is one line in ``SCORERS``, e.g. ``"poem": text_diversity`` with
+``def text_diversity(prompt: str, texts: list[str]) -> dict[str, float]``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from inspect_ai.scorer import SampleScore, Score
+
+from vs_bench.errors import VsBenchError
+from vs_bench.formats import FORMATS
+from vs_bench.scorers.common import mean_defined, total
+from vs_bench.scorers.distribution_scorer import SUM_KEYS, distribution_score
+from vs_bench.scorers.diversity_scorer import diversity_scoring
+
+PromptScoring = Callable[[str, list[str]], dict[str, float]]
+# Replies were parsed before they were written, so parse failures are not in the file.
+_UNKNOWN_IN_FILES = ("parse_failures", "parse_failure_rate")
+
+
+def answer_set_scoring(prompt: str, texts: list[str]) -> dict[str, float]:
+    """Distribution metrics of the texts over the prompt's answer set (kl, coverage, ...)."""
+    from vs_bench.tasks import reference_for
+
+    answers = reference_for(prompt)
+    if answers is None:
+        raise VsBenchError(
+            f"no answer set is known for the prompt {prompt[:80]!r}: "
+            "pass --ground-truth FILE.json holding that question"
+        )
+    counts, invalid = answers.counts(texts)
+    scores = distribution_score(counts, invalid)
+    return {key: value for key, value in scores.items() if key not in _UNKNOWN_IN_FILES}
+
+
+# task family -> scoring of one prompt's texts
+SCORERS: dict[str, PromptScoring] = {
+    "rand_num": answer_set_scoring,
+    "dice": answer_set_scoring,
+    "state_name": answer_set_scoring,
+    "open_qa": answer_set_scoring,
+    "poem": diversity_scoring,
+    "story": diversity_scoring,
+    "joke": diversity_scoring,
+}
+
+
+def scoring_for(task: str) -> PromptScoring:
+    """The family's scoring; ``<family>_<format>`` task names are accepted too."""
+    if task not in SCORERS:
+        task = next((task.removesuffix(f"_{f}") for f in FORMATS if task.endswith(f"_{f}")), task)
+    if task not in SCORERS:
+        known = "|".join(SCORERS)
+        raise VsBenchError(f"vs-bench score knows no task {task!r}: pass --task <{known}>")
+    return SCORERS[task]
+
+
+def _response_text(item: Any) -> str | None:
+    """The text of a string or {"text", "probability"} response; None if malformed."""
+    if isinstance(item, str):
+        return item
+    text = item.get("text") if isinstance(item, dict) else None
+    if isinstance(text, str):
+        probability = item.get("probability")
+        if probability is None or (
+            isinstance(probability, int | float) and not isinstance(probability, bool)
+        ):
+            return text
+    return None
+
+
+def read_responses(path: str | Path) -> dict[str, list[str]]:
+    """Prompt -> its response texts, prompts in order of first appearance.
+
+    A malformed line raises ``FILE:LINE: reason``; blank lines are skipped.
+    """
+    file = Path(path)
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise VsBenchError(f"{file}: no such file: pass --responses <JSONL file>") from None
+    except (OSError, UnicodeDecodeError) as ex:
+        raise VsBenchError(f"{file}: cannot be read ({ex})") from None
+    shape = '{"prompt": str, "responses": [{"text": str, "probability": float} | str, ...]}'
+    groups: dict[str, list[str]] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{file}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as ex:
+            raise VsBenchError(f"{where}: not valid JSON ({ex.msg}, column {ex.colno})") from None
+        if not isinstance(record, dict):
+            raise VsBenchError(f"{where}: expected an object {shape}")
+        prompt, responses = record.get("prompt"), record.get("responses")
+        if not isinstance(prompt, str):
+            raise VsBenchError(f'{where}: "prompt" must be a string; expected {shape}')
+        if not isinstance(responses, list):
+            raise VsBenchError(f'{where}: "responses" must be a list; expected {shape}')
+        texts: list[str] = []
+        for index, item in enumerate(responses):
+            text = _response_text(item)
+            if text is None:
+                raise VsBenchError(
+                    f"{where}: response {index} is not a string or "
+                    '{"text": str, "probability": number}'
+                )
+            texts.append(text)
+        groups.setdefault(prompt, []).extend(texts)
+    if not groups:
+        raise VsBenchError(f"{file}: no responses: pass a file with one JSON line per call")
+    return groups
+
+
+def _run_level(key: str, values: list[float]) -> float:
+    scores = [SampleScore(score=Score(value=v)) for v in values]
+    return (total() if key in SUM_KEYS else mean_defined())(scores)  # type: ignore[no-any-return]
+
+
+def score_responses(path: str | Path, task: str) -> dict[str, Any]:
+    """Run-level metrics, the total ``n`` and ``per_prompt`` rows of a response file."""
+    scoring = scoring_for(task)
+    per_prompt: list[dict[str, Any]] = []
+    for prompt, texts in read_responses(path).items():
+        per_prompt.append({"prompt": prompt, **scoring(prompt, texts), "n": len(texts)})
+    keys = [k for k in per_prompt[0] if k not in ("prompt", "n")]
+    result: dict[str, Any] = {k: _run_level(k, [row[k] for row in per_prompt]) for k in keys}
+    result |= {"n": sum(row["n"] for row in per_prompt), "prompts": len(per_prompt)}
+    return result | {"per_prompt": per_prompt}
+
+
+def to_json(result: dict[str, Any]) -> str:
+    """JSON text with undefined values (NaN) as null."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return json.dumps(clean(result), indent=1, ensure_ascii=False, allow_nan=False)
