@@ -40,6 +40,7 @@ def test_one_file_per_figure_with_a_telling_name(figures: list[Path]) -> None:
         stems |= {f"sample_size_{t}_{model}" for t in TASKS_}
         stems |= {f"hist_dice-n-30_{model}", f"hist_rand_num-n-20_{model}"}
         stems |= {f"hist_ranges_{model}_prompt{i}" for i in (1, 2, 3)}  # first 3 of 6 prompts
+        stems |= {f"calibration_{t}_{model}" for t in ("rand_num-n-20", "ranges")}  # VS runs
     assert sorted(p.name for p in figures) == sorted(
         f"{stem}.{ext}" for stem in stems for ext in ("png", "svg"))
 
@@ -56,7 +57,8 @@ def test_every_file_is_a_valid_non_trivial_image(figures: list[Path]) -> None:
             assert root.tag == "{http://www.w3.org/2000/svg}svg"
             text = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
             expected = {"hist": "uniform expectation", "bars": "KL (lower is better)",
-                        "sample": "N (draws per prompt, subsampled)"}[path.name.split("_")[0]]
+                        "sample": "N (draws per prompt, subsampled)",
+                        "calibration": "perfect calibration"}[path.name.split("_")[0]]
             assert expected in text, path.name
 
 
@@ -127,7 +129,7 @@ def test_plot_command(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     logs, out = tmp_path / "logs", tmp_path / "figures"
     inspect_eval(TASKS["dice_vs_standard"](n=20), model="random/python", log_dir=str(logs))
     for args, code, expected in (
-        (["plot", str(logs), "--out", str(out), "--sizes", "1,5,20"], 0, "wrote 6 files"),
+        (["plot", str(logs), "--out", str(out), "--sizes", "1,5,20"], 0, "wrote 8 files"),
         (["plot", str(logs), "--sizes", "1,x"], 2, "error: --sizes '1,x': pass integers"),
         (["plot", str(tmp_path / "none")], 2, "error: no log folder"),
     ):
@@ -142,3 +144,16 @@ def test_plot_command(tmp_path: Path, capsys: pytest.CaptureFixture[str],
         if code:
             assert stderr.count("\n") == 1
     assert (out / "sample_size_dice-n-20_random-python.svg").is_file()
+
+
+def test_calibration_points_of_the_ideal_sampler(runs: list[lb.Run]) -> None:
+    (run,) = [r for r in runs if r.model == "random/python" and r.task == "ranges"
+              and r.format == "vs_standard"]
+    for prompt in run.draws:
+        empirical, verbalized = plots.calibration_points([prompt])
+        counts, _ = prompt.answers.counts(prompt.texts)
+        drawn = int(np.count_nonzero(counts))
+        # every answer is stated as 1/K, so the renormalised verbalized distribution is
+        # uniform over the answers drawn; the empirical side is their share of the draws
+        assert verbalized == pytest.approx(np.full(drawn, 1 / drawn))
+        assert sorted(empirical) == pytest.approx(sorted(counts[counts > 0] / counts.sum()))

@@ -63,6 +63,8 @@ METRICS: dict[str, Metric] = {
         Metric("distinct_2", "distinct-2", higher_is_better=True),
         Metric("distinct_3", "distinct-3", higher_is_better=True),
         Metric("self_bleu", "self-BLEU", higher_is_better=False),
+        Metric("quality", "quality", higher_is_better=True),
+        Metric("calib_ece", "calib. ECE", higher_is_better=False),
         Metric("parse_failure_rate", "parse fail.", higher_is_better=False),
     )
 }
@@ -75,6 +77,7 @@ class PromptDraws:
     prompt: str
     answers: AnswerSet
     texts: list[str]
+    probabilities: list[float | None] = field(default_factory=list)  # verbalized, per text
 
 
 @dataclass
@@ -212,19 +215,21 @@ def _run(log: EvalLog, location: str) -> Run:
             for key, value in _values(reduction.scorer, reduced.value).items():
                 per_prompt[key][reduced.sample_id] = value
     per_epoch: dict[str, list[float]] = defaultdict(list)
-    grouped: dict[Any, tuple[str, list[list[str]] | None, list[str]]] = {}
+    grouped: dict[Any, tuple[str, list[list[str]] | None, list[str], list[float | None]]] = {}
     for sample in log.samples or []:
         for name, sample_score in (sample.scores or {}).items():
             for key, value in _values(name, sample_score.value).items():
                 per_epoch[key].append(value)
-        prompt, answer_set, texts = grouped.setdefault(
-            sample.id, (prompt_text(sample), (sample.metadata or {}).get("answer_set"), [])
+        prompt, answer_set, texts, probabilities = grouped.setdefault(
+            sample.id, (prompt_text(sample), (sample.metadata or {}).get("answer_set"), [], [])
         )
         if STORE_KEY in sample.store:
-            texts.extend(SampleDraws.load(sample.store).texts)
+            record = SampleDraws.load(sample.store)
+            texts.extend(record.texts)
+            probabilities.extend(d.probability for d in record.draws)
     draws = [
-        PromptDraws(prompt, AnswerSet.from_aliases(answer_set), texts)
-        for prompt, answer_set, texts in grouped.values()
+        PromptDraws(prompt, AnswerSet.from_aliases(answer_set), texts, probabilities)
+        for prompt, answer_set, texts, probabilities in grouped.values()
         if answer_set
     ]
     n = (log.eval.metadata or {}).get("n")

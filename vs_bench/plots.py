@@ -1,4 +1,5 @@
-"""Figures from Inspect logs: answer histograms, metric-by-format bars, sample-size curves.
+"""Figures from Inspect logs: answer histograms, metric-by-format bars, sample-size curves,
+verbalized-vs-empirical calibration and the diversity-quality trade-off.
 
 Matplotlib's object API (``Figure``, Agg canvas): no pyplot state and no display needed.
 Every figure is written as PNG and SVG under a name that says what it shows.
@@ -31,6 +32,7 @@ from vs_bench.leaderboard import (
     load_runs,
     slug,
 )
+from vs_bench.scorers.calibration import verbalized_distribution
 
 SIZES = (1, 3, 5, 10, 50)  # the seed's sample sizes
 REPEATS = 200  # random subsets per size
@@ -240,6 +242,73 @@ def sample_size_figure(
     return fig
 
 
+def calibration_points(draws: Sequence[PromptDraws]) -> tuple[np.ndarray, np.ndarray]:
+    """(empirical, verbalized) probability of every answer stated for any prompt.
+
+    Verbalized: the renormalised mean stated probability (``verbalized_distribution``);
+    empirical: the answer's share of the prompt's valid draws.
+    """
+    empirical: list[np.ndarray] = []
+    verbalized: list[np.ndarray] = []
+    for prompt in draws:
+        index = np.array([-1 if (i := prompt.answers.match(t)) is None else i
+                          for t in prompt.texts], dtype=np.int64)
+        stated = np.array([math.nan if p is None else p for p in prompt.probabilities])
+        counts = np.bincount(index[index >= 0], minlength=prompt.answers.size)
+        q = verbalized_distribution(index, stated, prompt.answers.size)
+        if counts.sum() == 0 or q.sum() == 0:
+            continue
+        shown = q > 0
+        empirical.append(counts[shown] / counts.sum())
+        verbalized.append(q[shown])
+    if not empirical:
+        return np.zeros(0), np.zeros(0)
+    return np.concatenate(empirical), np.concatenate(verbalized)
+
+
+def calibration_figure(title: str, runs: Sequence[Run]) -> Figure:
+    """Verbalized against empirical probability per answer, one panel per VS format."""
+    fig = Figure(figsize=(max(4.2 * len(runs), 6.4), 4.2), layout="constrained")
+    axes = fig.subplots(1, len(runs), squeeze=False).ravel()
+    for ax, run in zip(axes, runs, strict=True):
+        empirical, verbalized = calibration_points(run.draws)
+        top = max(float(np.max(empirical, initial=0)), float(np.max(verbalized, initial=0)))
+        top = min(1.0, 1.1 * top) or 1.0
+        ax.plot([0, top], [0, top], color="black", linestyle=":", label="perfect calibration")
+        sizes = sorted({d.answers.size for d in run.draws})
+        for size in sizes:
+            ax.axhline(1 / size, color="grey", linewidth=0.8, linestyle="--",
+                       label="reference 1/K" if size == sizes[0] else None)
+        ax.scatter(empirical, verbalized, s=14, alpha=0.6, label="answer")
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        ax.set_xlabel("empirical probability (share of draws)")
+        ax.set_ylabel("verbalized probability (renormalised)")
+        ece = run.metrics.get("calib_ece")
+        ax.set_title(run.format + (f"  (ECE {ece:.3f})" if ece is not None else ""), fontsize=10)
+    _legend(fig, axes)
+    fig.suptitle(title)
+    return fig
+
+
+def tradeoff_figure(task: str, runs: Sequence[Run]) -> Figure:
+    """Semantic diversity against judged quality: one point per format per model."""
+    fig = Figure(figsize=(6.4, 4.8), layout="constrained")
+    ax = fig.subplots()
+    models = sorted({r.model for r in runs}, key=lambda m: (m != IDEAL_MODEL, m))
+    markers = "osD^vP*X"
+    for run in runs:
+        marker = markers[models.index(run.model) % len(markers)]
+        x, y = run.metrics["semantic_diversity"], run.metrics["quality"]
+        ax.scatter([x], [y], marker=marker, s=40, label=run.model)
+        ax.annotate(run.format, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    ax.set_xlabel(_metric_title("semantic_diversity"))
+    ax.set_ylabel(_metric_title("quality"))
+    _legend(fig, [ax])
+    fig.suptitle(f"{task}: diversity-quality trade-off")
+    return fig
+
+
 def _legend(fig: Figure, axes: Iterable[Axes]) -> None:
     """One legend for all panels, below them, so that it hides no bar or line."""
     entries: dict[str, Artist] = {}
@@ -306,8 +375,20 @@ def plot_runs(
         figure = sample_size_figure(f"{model} on {task}", curves,
                                     [d.answers.size for d in group[0].draws], sizes)
         written += save(figure, out, f"sample_size_{slug(task)}_{slug(model)}")
+        stated = [r for r in group if any(p is not None for d in r.draws for p in d.probabilities)]
+        if stated:
+            figure = calibration_figure(f"{model} on {task}: verbalized vs empirical", stated)
+            written += save(figure, out, f"calibration_{slug(task)}_{slug(model)}")
     for task in board.tasks:
         written += save(bars_figure(board, task), out, f"bars_{slug(task)}")
+        judged = [
+            r for r in runs
+            if r.task == task
+            and not math.isnan(r.metrics.get("quality", math.nan))
+            and "semantic_diversity" in r.metrics
+        ]
+        if judged:
+            written += save(tradeoff_figure(task, judged), out, f"tradeoff_{slug(task)}")
     return written
 
 
