@@ -251,8 +251,7 @@ def calibration_points(draws: Sequence[PromptDraws]) -> tuple[np.ndarray, np.nda
     empirical: list[np.ndarray] = []
     verbalized: list[np.ndarray] = []
     for prompt in draws:
-        index = np.array([-1 if (i := prompt.answers.match(t)) is None else i
-                          for t in prompt.texts], dtype=np.int64)
+        index = _codes(prompt)
         stated = np.array([math.nan if p is None else p for p in prompt.probabilities])
         counts = np.bincount(index[index >= 0], minlength=prompt.answers.size)
         q = verbalized_distribution(index, stated, prompt.answers.size)
