@@ -14,19 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from nltk.translate.bleu_score import (
-    Fraction,
-    SmoothingFunction,
-    brevity_penalty,
-    closest_ref_length,
-)
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
 SCALE = 100.0
 DISTINCT_ORDERS = (1, 2, 3)
 BLEU_WEIGHTS = (0.25, 0.25, 0.25, 0.25)
-_SMOOTHING = SmoothingFunction().method1
 
 Tokens = Sequence[str]
 
@@ -154,27 +147,34 @@ def _clipped_counts(grams: _Grams, n: int) -> tuple[list[int], list[int]]:
 
 def _self_bleu(token_lists: Sequence[Tokens], grams: _Grams) -> float:
     """Mean of nltk ``sentence_bleu(others, text, smoothing method1)`` over the texts."""
+    # importing nltk takes about a second: deferred from every CLI start to the first use
+    from nltk.translate.bleu_score import (
+        Fraction,
+        SmoothingFunction,
+        brevity_penalty,
+        closest_ref_length,
+    )
+
     token_lists = list(token_lists)
     if len(token_lists) < 2:
         return math.nan
+    smoothing = SmoothingFunction().method1
     orders = [_clipped_counts(grams, n) for n in range(1, len(BLEU_WEIGHTS) + 1)]
     scores = []
     for i, hypothesis in enumerate(token_lists):
         precisions = [
             Fraction(clipped[i], max(1, totals[i]), _normalize=False) for clipped, totals in orders
         ]
-        scores.append(_bleu(precisions, token_lists[:i] + token_lists[i + 1 :], len(hypothesis)))
+        # the rest is the tail of nltk's corpus_bleu for this one hypothesis
+        if precisions[0].numerator == 0:
+            scores.append(0.0)
+            continue
+        others = token_lists[:i] + token_lists[i + 1 :]
+        penalty = brevity_penalty(closest_ref_length(others, len(hypothesis)), len(hypothesis))
+        smoothed = smoothing(precisions)
+        logs = (w * math.log(p) for w, p in zip(BLEU_WEIGHTS, smoothed, strict=True) if p > 0)
+        scores.append(float(penalty * math.exp(math.fsum(logs))))
     return SCALE * math.fsum(scores) / len(scores)
-
-
-def _bleu(precisions: list[Fraction], references: Sequence[Tokens], hyp_len: int) -> float:
-    """nltk's ``corpus_bleu`` tail for one hypothesis, from its modified precisions."""
-    if precisions[0].numerator == 0:
-        return 0.0
-    penalty = brevity_penalty(closest_ref_length(references, hyp_len), hyp_len)
-    smoothed = _SMOOTHING(precisions)
-    logs = (w * math.log(p) for w, p in zip(BLEU_WEIGHTS, smoothed, strict=True) if p > 0)
-    return float(penalty * math.exp(math.fsum(logs)))
 
 
 def self_bleu(texts: Sequence[str]) -> float:

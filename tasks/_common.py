@@ -65,7 +65,7 @@ def seeded_subset(samples: Sequence[Sample], limit: object | None, seed: object)
 
 def build_task(
     samples: Sequence[Sample],
-    scorer: Scorer,
+    scorer: Scorer | list[Scorer],
     *,
     format: str,
     n: object,
@@ -88,6 +88,7 @@ def build_task(
     carry an ``answer_set`` with a reference distribution).
     """
     samples = seeded_subset(samples, limit, seed)
+    scorers = scorer if isinstance(scorer, list) else [scorer]
     if not samples:
         raise VsBenchError("the dataset has no prompts: pass a non-empty dataset")
     fmt = resolve_format(str(format))
@@ -111,7 +112,7 @@ def build_task(
     return Task(
         dataset=MemoryDataset(list(samples)),
         solver=vs_sampler(fmt, budget, options),
-        scorer=[scorer, calibration_scorer()] if calibrate and fmt.probabilities else scorer,
+        scorer=scorers + [calibration_scorer()] if calibrate and fmt.probabilities else scorers,
         config=GenerateConfig(
             temperature=as_float("temperature", temperature, 0.0, 2.0),
             top_p=as_float("top_p", top_p, 0.0, 1.0),

@@ -22,6 +22,7 @@ from inspect_ai.dataset import Sample
 from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers.diversity_scorer import diversity_scorer
+from vs_bench.scorers.quality_scorer import quality_scorer
 from vs_bench.tasks._common import SUBSET_SEED, TEMPERATURE, TOP_P, as_int, build_task
 
 DATA = Path(__file__).parent / "data"
@@ -142,7 +143,7 @@ def reference(prompt: str) -> AnswerSet | None:
     return _canned()[family] if family else None
 
 
-def _family(name: str, default_words: int | None, doc: str) -> Callable[..., Task]:
+def _family(name: str, default_words: int | None, rubric: str, doc: str) -> Callable[..., Task]:
     def family(
         format: str = "direct",
         n: int = 30,
@@ -165,10 +166,9 @@ def _family(name: str, default_words: int | None, doc: str) -> Callable[..., Tas
         target = as_int("words", words) if words is not None else None
         if target is not None and target < 1:
             raise VsBenchError(f"words={target} must be at least 1: pass -T words=<integer >= 1>")
-        scorer = diversity_scorer(embedder)
         task = build_task(
             [Sample(input=p, id=i) for i, p in enumerate(prompts, start=1)],
-            scorer,
+            [diversity_scorer(embedder), quality_scorer(rubric)],
             format=format, n=n, k=k, m=m, temperature=temperature, top_p=top_p, tail=tail,
             probability_definition=probability_definition, plausible=False, words=target,
             limit=limit, seed=seed,
@@ -182,11 +182,11 @@ def _family(name: str, default_words: int | None, doc: str) -> Callable[..., Tas
 
 
 poem = _family(
-    "poem", WORDS["poem"],
+    "poem", WORDS["poem"], "creative",
     "A poem inspired by a line of a public-domain poem (about 200 words); text diversity.",
 )
 story = _family(
-    "story", WORDS["story"],
+    "story", WORDS["story"], "creative",
     "A short story from a one-line premise (about 200 words); text diversity.",
 )
-joke = _family("joke", WORDS["joke"], "A joke about a topic; text diversity.")
+joke = _family("joke", WORDS["joke"], "joke", "A joke about a topic; text diversity.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from inspect_ai import Task
@@ -11,8 +12,11 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import get_model
 
+from vs_bench._registry import TASKS
 from vs_bench.formats import FORMATS, Budget, PromptOptions
+from vs_bench.leaderboard import load_runs
 from vs_bench.parsing import ParseError
+from vs_bench.plots import plot_runs
 from vs_bench.scorers.quality import RUBRICS, parse_judgement, quality
 from vs_bench.scorers.quality_scorer import quality_scorer
 from vs_bench.solver import vs_sampler
@@ -91,3 +95,22 @@ def test_without_a_grader_quality_is_not_reported_as_a_number() -> None:
     score = log.samples[0].scores["quality_scorer"]  # type: ignore[index]
     assert math.isnan(score.value["quality"])  # type: ignore[index]
     assert "--model-role grader=" in (score.explanation or "")
+
+
+def test_creative_run_with_a_grader_gives_quality_and_the_tradeoff_plot(tmp_path: Path) -> None:
+    grader = get_model("scripted/grader", replies=[joke_reply(4, 3, 2)])
+    logs = tmp_path / "logs"
+    for fmt in ("direct", "vs_standard"):
+        log = inspect_eval(
+            TASKS[f"joke_{fmt}"](n=10, limit=2),
+            model="random/python",
+            model_roles={"grader": grader},
+            log_dir=str(logs),
+        )[0]
+        assert log.status == "success"
+    runs, _ = load_runs(logs)
+    # every judgement is 4/5, 3/5, 2/5 → 60 for every prompt and format
+    assert [r.metrics["quality"] for r in runs] == pytest.approx([60.0, 60.0])
+    assert all(r.metrics["quality_judged"] == 20 for r in runs)
+    written = plot_runs(runs, tmp_path / "plots")
+    assert tmp_path / "plots" / "tradeoff_joke-limit-2-n-10.png" in written

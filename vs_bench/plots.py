@@ -297,9 +297,10 @@ def tradeoff_figure(task: str, runs: Sequence[Run]) -> Figure:
     models = sorted({r.model for r in runs}, key=lambda m: (m != IDEAL_MODEL, m))
     markers = "osD^vP*X"
     for run in runs:
-        marker = markers[models.index(run.model) % len(markers)]
+        index = models.index(run.model)
         x, y = run.metrics["semantic_diversity"], run.metrics["quality"]
-        ax.scatter([x], [y], marker=marker, s=40, label=run.model)
+        ax.scatter([x], [y], marker=markers[index % len(markers)], s=40, color=f"C{index}",
+                   label=run.model)
         ax.annotate(run.format, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
     ax.set_xlabel(_metric_title("semantic_diversity"))
     ax.set_ylabel(_metric_title("quality"))
