@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,9 +13,10 @@ from inspect_ai.log import read_eval_log
 from matplotlib import image
 from scipy import stats
 
+from tests.conftest import run_cli
 from tests.fixture_logs import HIGHS, distinct_colours, make_logs
-from vs_bench import cli, plots
 from vs_bench import leaderboard as lb
+from vs_bench import plots
 from vs_bench._registry import TASKS
 from vs_bench.scorers.distribution_scorer import distribution_score
 
@@ -133,13 +133,7 @@ def test_plot_command(tmp_path: Path, capsys: pytest.CaptureFixture[str],
         (["plot", str(logs), "--sizes", "1,x"], 2, "error: --sizes '1,x': pass integers"),
         (["plot", str(tmp_path / "none")], 2, "error: no log folder"),
     ):
-        monkeypatch.setattr(sys, "argv", ["vs-bench", *args])
-        try:
-            cli.main()
-            result = 0
-        except SystemExit as ex:
-            result = int(ex.code or 0)
-        stdout, stderr = capsys.readouterr()
+        result, stdout, stderr = run_cli(args, capsys, monkeypatch)
         assert result == code and expected in stdout + stderr, stdout + stderr
         if code:
             assert stderr.count("\n") == 1

@@ -12,21 +12,10 @@ from pathlib import Path
 import pytest
 from inspect_ai.log import list_eval_logs, read_eval_log
 
+from tests.conftest import run_cli
 from vs_bench import cli
 from vs_bench.draws import SampleDraws
 from vs_bench.seed_cli import plan_experiment
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str],
-            monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["vs-bench", *args])
-    try:
-        cli.main()
-        code = 0
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_issue_example_maps_to_inspect_settings() -> None:
