@@ -11,7 +11,7 @@ from inspect_ai.solver import TaskState
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import SampleDraws
 from vs_bench.scorers.calibration import calibration, probability_sums
-from vs_bench.scorers.common import mean_defined
+from vs_bench.scorers.common import key_metrics
 
 # key suffix per target distribution
 TARGETS = {"empirical": "", "reference": "_reference"}
@@ -47,7 +47,7 @@ def calibration_score(draws: SampleDraws, answers: AnswerSet) -> dict[str, float
     return values
 
 
-@scorer(metrics=[{key: [mean_defined()] for key in KEYS}])
+@scorer(metrics=key_metrics(KEYS))
 def calibration_scorer() -> Scorer:
     """How well the stated probabilities match the draws and the reference distribution."""
 

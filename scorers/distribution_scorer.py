@@ -8,7 +8,7 @@ from inspect_ai.solver import TaskState
 
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import SampleDraws
-from vs_bench.scorers.common import mean_defined, total
+from vs_bench.scorers.common import key_metrics
 from vs_bench.scorers.distribution import chi_square_uniform, coverage, kl_from_uniform
 
 MEAN_KEYS = (
@@ -21,7 +21,7 @@ MEAN_KEYS = (
     "invalid_rate",
     "parse_failure_rate",
 )
-SUM_KEYS = ("n_valid", "parse_failures")
+KEYS = (*MEAN_KEYS, "n_valid", "parse_failures")
 
 
 def distribution_score(
@@ -45,9 +45,7 @@ def distribution_score(
     }
 
 
-@scorer(
-    metrics=[{key: [mean_defined()] for key in MEAN_KEYS} | {key: [total()] for key in SUM_KEYS}]
-)
+@scorer(metrics=key_metrics(KEYS))
 def distribution_scorer() -> Scorer:
     """KL, chi-square, coverage, precision and parse failures against a uniform reference."""
 

@@ -7,7 +7,7 @@ from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
 from vs_bench.draws import SampleDraws
-from vs_bench.scorers.common import mean_defined, total
+from vs_bench.scorers.common import key_metrics
 from vs_bench.scorers.embedding import Embedder, check_embedder, get_embedder, semantic_diversity
 from vs_bench.scorers.text_diversity import DISTINCT_ORDERS, text_metrics
 
@@ -16,8 +16,7 @@ TEXT_KEYS = (
     "semantic_diversity", "rouge_l", *(f"distinct_{n}" for n in DISTINCT_ORDERS),
     "self_bleu", "mean_length",
 )
-MEAN_KEYS = (*TEXT_KEYS, "parse_failure_rate")
-SUM_KEYS = ("parse_failures", "n_draws")
+KEYS = (*TEXT_KEYS, "parse_failure_rate", "parse_failures", "n_draws")
 
 
 def diversity_score(texts: list[str], embedder: Embedder) -> dict[str, float]:
@@ -30,10 +29,9 @@ def diversity_scoring(prompt: str, texts: list[str]) -> dict[str, float]:
     return diversity_score(texts, get_embedder())
 
 
-_METRICS = {key: [mean_defined()] for key in MEAN_KEYS} | {key: [total()] for key in SUM_KEYS}
 
 
-@scorer(metrics=[_METRICS])
+@scorer(metrics=key_metrics(KEYS))
 def diversity_scorer(embedder: str | None = None) -> Scorer:
     """Embedding diversity, ROUGE-L, distinct-n, self-BLEU and length of the N draws.
 

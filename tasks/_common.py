@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from inspect_ai import Task
+from inspect_ai import Epochs, Task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer
@@ -14,6 +14,7 @@ from vs_bench import prompts
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import Budget, PromptOptions, resolve_format
 from vs_bench.scorers.calibration_scorer import calibration_scorer
+from vs_bench.scorers.common import epoch_reducer
 from vs_bench.solver import vs_sampler
 
 # Paper defaults (DESIGN §3).
@@ -111,6 +112,8 @@ def build_task(
     )
     return Task(
         dataset=MemoryDataset(list(samples)),
+        # a bare --epochs N keeps this reducer: counts summed over epochs, rates averaged
+        epochs=Epochs(1, epoch_reducer()),
         solver=vs_sampler(fmt, budget, options),
         scorer=scorers + [calibration_scorer()] if calibrate and fmt.probabilities else scorers,
         config=GenerateConfig(

@@ -17,13 +17,12 @@ from vs_bench._registry import TASKS
 from vs_bench.draws import SampleDraws
 from vs_bench.errors import VsBenchError
 from vs_bench.rescore import score_responses
-from vs_bench.scorers.diversity_scorer import MEAN_KEYS, SUM_KEYS
+from vs_bench.scorers.diversity_scorer import KEYS as SCORE_KEYS
 from vs_bench.scorers.text_diversity import rouge_l
 from vs_bench.tasks import creative, reference_for
 from vs_bench.tasks.creative import CANNED_FILE, DATA, WORDS, load_prompts
 
 FAMILIES = tuple(WORDS)
-SCORE_KEYS = (*MEAN_KEYS, *SUM_KEYS)
 
 
 def run(task: str, model: object = "random/python", **task_args: Any) -> EvalLog:

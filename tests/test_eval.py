@@ -106,3 +106,15 @@ def test_malformed_replies_are_counted_exactly() -> None:
     assert metric(log, "n_valid") == 25
     (record,) = draws(log)
     assert len(record.failures) == 3 and len(record.draws) == 25
+
+
+def test_counts_are_summed_over_epochs() -> None:
+    good = json.dumps({"responses": [{"text": str(i), "probability": 0.1} for i in range(5)]})
+    script = [good, "not json", good, '{"responses": "3"}', good, "", good, good]
+    model = get_model("scripted/malformed_epochs", replies=script)
+    log = run("rand_num_vs_standard", model=model, epochs=2, task_args={"n": 40})
+    # 16 calls take the 8 replies twice: 6 failures, 50 valid draws (Inspect's own
+    # mean reducer would report 3 and 25)
+    assert metric(log, "parse_failures") == 6
+    assert metric(log, "n_valid") == 50
+    assert metric(log, "parse_failure_rate") == pytest.approx(3 / 8)
