@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from inspect_ai.event import ModelEvent
@@ -28,8 +24,6 @@ MODEL_ARGS: dict[str, dict[str, Any]] = {
 # Inspect's retry budget per call: bounded, so a client that cannot recover fails the
 # test instead of retrying forever (the default).
 RETRIES: dict[str, Any] = {"max_retries": 8, "timeout": 90}
-INSPECT = str(Path(sys.executable).with_name("inspect"))
-VS_BENCH = str(Path(sys.executable).with_name("vs-bench"))
 
 
 def chats(server: FaultServer, system: str | None = None, since: int = 0) -> list[Record]:
@@ -49,17 +43,3 @@ def system_message(sample: EvalSample) -> str:
     """The system message the solver sent for ``sample`` (from its model events)."""
     events = resolve_sample_attachments(sample).events
     return next(e for e in events if isinstance(e, ModelEvent)).input[0].text
-
-
-def run_cli(
-    args: list[str], cwd: Path, timeout: float = 120, env: dict[str, str | None] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """A command of the installed harness, as a user runs it (not from the source tree).
-
-    ``env`` changes the environment: a None value removes the variable.
-    """
-    changes = {"PYTHONPATH": None} | (env or {})
-    env = {k: v for k, v in (os.environ | changes).items() if v is not None}
-    return subprocess.run(
-        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )

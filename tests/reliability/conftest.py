@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from tests.reliability.clients import API_KEY_VAR
-from tests.reliability.fault_server import FaultServer, Faults
+from tests.reliability.fault_server import Faults, FaultServer
 
 Serve = Callable[..., FaultServer]
 

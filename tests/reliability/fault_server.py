@@ -8,12 +8,14 @@ every draw that arrives.
 Every request gets one outcome, decided from (seed, request body, attempt number)
 alone, so a run's faults do not depend on timing or concurrency:
 
-- transport faults, which a client retries: HTTP 500, 503 and 429; a hang past the
-  client's timeout; a truncated body; an HTML error page with status 200. A request
-  body gets at most ``max_faults`` of them, then it is answered;
+- transport faults: HTTP 500, 503 and 429; a hang past the client's timeout; a body
+  cut short of its Content-Length; an HTML error page with status 200 (all retried by
+  Inspect's OpenAI-compatible providers); a JSON body cut short with status 200
+  (``bad_json``: not retried, see the tests). A request body gets at most
+  ``max_faults`` of them, then it is answered;
 - an answer: well-formed, possibly slow, or ``malformed`` (a well-formed completion
-  whose content is not the reply the format asked for). Which one is decided per
-  request body, so a repeated request gets the same answer.
+  whose content is not the reply the format asked for). The kind is decided per
+  request body, so a request sent again gets the same kind of answer.
 
 Every request is logged (:class:`Record`); the log is the ground truth the tests
 compare the harness's counts against. The server is bounded: after ``max_requests``
@@ -23,6 +25,7 @@ requests or ``max_seconds`` seconds it answers HTTP 410, which no client retries
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import random
@@ -113,6 +116,7 @@ class FaultServer:
         self.max_seconds = max_seconds
         self._lock = threading.Lock()
         self._log: list[Record] = []
+        self._requests = 0
         self._attempts: Counter[str] = Counter()
         self._faulted: Counter[str] = Counter()
         self._sampler = RandomPythonAPI(MODEL_NAME)
@@ -149,47 +153,51 @@ class FaultServer:
     def _admit(self, path: str, body: dict[str, Any]) -> tuple[Record, float]:
         """Decide and log the outcome of a chat request; returns it with a delay in seconds."""
         key = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
-        answer, content = self._answer(key, body)
         with self._lock:
-            index = len(self._log)
+            index = self._requests
+            self._requests += 1
             attempt = self._attempts[key]
             self._attempts[key] += 1
-            outcome = None
+            fault = None
             if index >= self.max_requests or self._elapsed() > self.max_seconds:
-                outcome = "refused"
+                fault = "refused"
             elif self._faulted[key] < self.faults.max_faults:
                 draw = random.Random(f"{self.faults.seed}/{key}/{attempt}").random()
-                outcome = self.faults.transport(draw)
-                if outcome:
+                fault = self.faults.transport(draw)
+                if fault:
                     self._faulted[key] += 1
-            record = Record(
-                index=index,
-                time=self._elapsed(),
-                path=path,
-                key=key,
-                attempt=attempt,
-                seed=body.get("seed"),
-                system=_first(body, "system"),
-                prompt=_first(body, "user"),
-                outcome=outcome or answer,
-                content=None if outcome else content,
-            )
+        outcome, content = (fault, None) if fault else self._answer(key, attempt, body)
+        record = Record(
+            index=index,
+            time=self._elapsed(),
+            path=path,
+            key=key,
+            attempt=attempt,
+            seed=body.get("seed"),
+            system=_first(body, "system"),
+            prompt=_first(body, "user"),
+            outcome=outcome,
+            content=content,
+        )
+        with self._lock:
             self._log.append(record)
         delay = {"hang": self.faults.hang_seconds, "slow": self.faults.slow_seconds}
-        return record, delay.get(record.outcome, 0.0)
+        return record, delay.get(outcome, 0.0)
 
-    def _answer(self, key: str, body: dict[str, Any]) -> tuple[str, str]:
-        """The answer to a request body: its kind and content, the same on every attempt.
+    def _answer(self, key: str, attempt: int, body: dict[str, Any]) -> tuple[str, str]:
+        """The kind of answer to a request body, the same on every attempt, and its content.
 
-        Content is random/python's reply to the messages, or for ``malformed`` a reply
-        of the wrong shape for the same kind of format (free text or JSON).
+        Content is random/python's reply to the messages, drawn anew on each attempt
+        (identical requests get independent answers, as from a sampling model), or for
+        ``malformed`` a reply of the wrong shape for the kind of format (text or JSON).
         """
-        rng = random.Random(f"{self.faults.seed}/{key}")
+        per_body = random.Random(f"{self.faults.seed}/{key}")
         kind = (
-            "malformed" if rng.random() < self.faults.malformed
-            else "slow" if rng.random() < self.faults.slow
+            "malformed" if per_body.random() < self.faults.malformed
+            else "slow" if per_body.random() < self.faults.slow
             else "ok"
         )
+        rng = random.Random(f"{self.faults.seed}/{key}/{attempt}/content")
         config = GenerateConfig(seed=rng.randrange(2**31))
         good = asyncio.run(self._sampler.generate(_messages(body), [], "none", config))
         if kind != "malformed":
@@ -203,8 +211,9 @@ class FaultServer:
     def _log_other(self, path: str, outcome: str) -> None:
         with self._lock:
             self._log.append(
-                Record(len(self._log), self._elapsed(), path, "", 0, None, None, None, outcome)
+                Record(self._requests, self._elapsed(), path, "", 0, None, None, None, outcome)
             )
+            self._requests += 1
 
 
 class _Server(ThreadingHTTPServer):
@@ -241,10 +250,8 @@ def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
             record, delay = server._admit(self.path, body)
             if delay:
                 time.sleep(delay)
-            try:
+            with contextlib.suppress(OSError):  # the client gave up (a hang): nothing to send
                 self._reply(record, str(body.get("model", "")))
-            except OSError:
-                pass  # the client gave up (hang): nothing to deliver
 
         def _reply(self, record: Record, model: str) -> None:
             outcome = record.outcome
@@ -267,9 +274,11 @@ def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
                 else:
                     self._send_raw(200, "application/json", completion)
 
-        def _send(self, status: int, payload: object, headers: dict[str, str] | None = None)\
-                -> None:
-            self._send_raw(status, "application/json", json.dumps(payload).encode(), headers=headers)
+        def _send(
+            self, status: int, payload: object, headers: dict[str, str] | None = None
+        ) -> None:
+            data = json.dumps(payload).encode()
+            self._send_raw(status, "application/json", data, headers=headers)
 
         def _send_raw(self, status: int, content_type: str, data: bytes, cut: int | None = None,
                       headers: dict[str, str] | None = None) -> None:

@@ -30,7 +30,7 @@ SOURCE_TREE = Path(__file__).resolve().parents[2]
 
 @dataclass(frozen=True)
 class Result:
-    code: int | None  # exit status (None: killed after the timeout)
+    code: int | None  # exit status; -9 when killed after the timeout
     output: str  # stdout and stderr, interleaved
 
 
@@ -74,25 +74,28 @@ def _main(
     os.dup2(fd, 1)
     os.dup2(fd, 2)
     os.chdir(cwd)
+    # as for a console script: neither the source tree nor the working folder
     sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != SOURCE_TREE]
     os.environ.clear()  # the fork server's is that of the test that started it
     os.environ.update(env)
-    for module in hide:
-        sys.modules[module] = None  # type: ignore[assignment]  (import raises ImportError)
-    import importlib.metadata as md
-    print("DEBUG", sys.path, md.distribution("vs_bench")._path, [m for m in sys.modules if m.startswith("vs_bench")][:5], flush=True)
+    for module in hide:  # a None entry makes its import raise ImportError
+        sys.modules[module] = None  # type: ignore[assignment]
     module, function = ENTRY_POINTS[command].split(":")
     sys.argv = [command, *args]
+    code = 0
     try:
-        getattr(importlib.import_module(module), function)()
-        code = 0
+        try:
+            getattr(importlib.import_module(module), function)()
+        except SystemExit:
+            raise
+        except BaseException:
+            # the interpreter's report of an uncaught exception (Inspect's hook may exit)
+            sys.excepthook(*sys.exc_info())
+            code = 1
     except SystemExit as ex:
         if isinstance(ex.code, str):
             print(ex.code, file=sys.stderr)
         code = ex.code if isinstance(ex.code, int) else int(ex.code is not None)
-    except BaseException:
-        sys.excepthook(*sys.exc_info())  # the interpreter's report of an uncaught exception
-        code = 1
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

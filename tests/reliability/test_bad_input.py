@@ -115,8 +115,8 @@ def outcomes(
 ) -> dict[str, forked_cli.Result]:
     """The selected cases, run concurrently, each in its own folder."""
     chosen = [
-        item.callspec.params["name"] for item in request.session.items
-        if item.module is request.module and hasattr(item, "callspec")
+        str(item.callspec.params["name"]) for item in request.session.items
+        if isinstance(item, pytest.Function) and item.module is request.module
     ]
     roots = {name: _workdir(tmp_path_factory.mktemp(name)) for name in chosen}
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from inspect_ai import eval as inspect_eval
 
@@ -17,13 +19,14 @@ from tests.reliability.clients import (
     system_message,
 )
 from tests.reliability.conftest import Serve
-from tests.test_eval import metric
 from tests.reliability.fault_server import (
+    ANSWERS,
     MALFORMED_JSON,
     MALFORMED_TEXT,
     TRANSPORT_FAULTS,
     Faults,
 )
+from tests.test_eval import metric
 from vs_bench._registry import TASKS
 from vs_bench.draws import SampleDraws
 from vs_bench.formats import FORMATS
@@ -86,3 +89,40 @@ def test_thousand_draws_under_faults_lose_nothing(model: str, serve: Serve) -> N
         # the reported counts (one sample: its totals)
         assert metric(log, "parse_failures") == len(malformed)
         assert metric(log, "n_valid") == len(record.draws)
+        faults = {f: n for f, n in Counter(r.outcome for r in requests).items() if f not in ANSWERS}
+        print(f"\n{model} {fmt}: {calls} calls, {len(requests)} requests, faults {faults}, "
+              f"{len(malformed)} malformed = parse_failures, {len(record.draws)} draws")
+
+
+def test_undecodable_reply_fails_the_sample_and_a_cached_retry_asks_only_the_rest(
+    serve: Serve,
+) -> None:
+    """A 200 reply whose JSON body is cut short is not retried by Inspect 0.3.285.
+
+    The sample fails; --retry-on-error re-runs it, and with --cache the calls that had
+    an answer are read from the cache: the server answers every call exactly once.
+    """
+    # every call in flight at once, and slow: a sample that failed while calls were still
+    # open would have its retry ask for them again
+    server = serve(Faults(bad_json=0.02, slow=1.0, slow_seconds=0.5, seed=4))
+    draws = 200
+    (log,) = inspect_eval(
+        TASKS["rand_num_direct"](n=draws),
+        model=OPENAI_API,
+        model_base_url=server.url,
+        model_args=MODEL_ARGS[OPENAI_API],
+        seed=5,
+        cache=True,
+        retry_on_error=3,
+        max_connections=draws,
+        **RETRIES,
+    )
+    assert log.status == "success", log.error
+    assert log.samples is not None
+    (sample,) = log.samples
+    retries = sample.error_retries or []
+    assert retries and all("JSONDecodeError" in e.message for e in retries)
+    requests = chats(server)
+    assert server.outcomes()["bad_json"] >= len(retries)
+    assert answers_per_call(requests) == {key: 1 for key in {r.key for r in requests}}
+    assert len(SampleDraws.load(sample.store).draws) == draws
