@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from typing import cast
 
 import pytest
 from inspect_ai import eval as inspect_eval
@@ -114,8 +115,11 @@ def test_concurrent_calls_share_one_server() -> None:
 
     outputs = asyncio.run(many())
     assert all(o.usage is not None and 1 <= o.usage.output_tokens <= 6 for o in outputs)
-    settings = [s for s in local._servers if s.path.name.startswith("SmolLM2")]
-    assert len(settings) == 1  # every model instance of this process used the same load
+    assert len({o.completion for o in outputs}) > 1
+    # another model instance with the same file and slots: no second load
+    other = smol(min_p=0.5).api
+    assert isinstance(other, local.LocalAPI) and other.server is local.server_for(other.settings)
+    assert other.server is cast(local.LocalAPI, smol().api).server
 
 
 def test_local_models_get_a_fixed_connection_pool() -> None:
@@ -163,3 +167,9 @@ def test_qwen_chunks_are_joined_verified_and_refused_on_mismatch(
     with pytest.raises(VsBenchError, match="refusing to load it: run pip install --force"):
         local.qwen_file()
     assert list(tmp_path.iterdir()) == []  # nothing unverified is left behind
+
+
+def test_a_prompt_longer_than_the_context_ends_with_model_length() -> None:
+    output = generate(GenerateConfig(max_tokens=4), "sea " * 1000, model=smol(n_ctx=256))
+    assert output.stop_reason == "model_length"
+    assert output.completion == ""

@@ -56,7 +56,8 @@ def run(
     items = suite.plan_suite(_split(tasks), _split(formats), params, suite.main_job_sizes())
     folder = suite.log_dir(log_dir)
     logs = suite.run_suite(
-        items, model or suite.DEFAULT_MODEL, folder, max_connections=max_connections, seed=seed
+        items, model or suite.DEFAULT_MODEL, folder, max_connections=max_connections, seed=seed,
+        max_tokens=suite.MAIN_JOB_MAX_TOKENS,
     )
     header, rows = suite.summary_rows(logs)
     table = Table(*header, title=f"vs-bench results: {model or suite.DEFAULT_MODEL}")

@@ -50,7 +50,6 @@ DEFAULT_MAX_TOKENS = 2048  # bounds a reply that never stops
 DEFAULT_N_THREADS = max(1, (os.cpu_count() or 2) - 1)
 HASH_CHUNK = 1 << 22
 
-
 QWEN_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
 SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 
@@ -122,10 +121,11 @@ def qwen_file() -> Path:
     return target
 
 
-# name -> (what it is, where its verified file comes from)
-MODELS: dict[str, tuple[str, Callable[[], Path]]] = {
-    "qwen2.5-0.5b": ("Qwen2.5-Coder-0.5B-Instruct Q4_K_M", qwen_file),
-    "smollm2-135m": ("SmolLM2-135M-Instruct Q4_1", smollm2_file),
+# local/<name> -> its verified GGUF file: Qwen2.5-Coder-0.5B-Instruct Q4_K_M and
+# SmolLM2-135M-Instruct Q4_1
+MODELS: dict[str, Callable[[], Path]] = {
+    "qwen2.5-0.5b": qwen_file,
+    "smollm2-135m": smollm2_file,
 }
 
 
@@ -143,7 +143,7 @@ def model_file(name: str, model_path: str | None = None) -> Path:
             f"unknown local model {name!r}: use local/{' or local/'.join(MODELS)}, "
             "or pass -M model_path=<a .gguf file>"
         )
-    return MODELS[name][1]()
+    return MODELS[name]()
 
 
 @dataclass(frozen=True)
@@ -319,9 +319,7 @@ class LocalAPI(ModelAPI):
             if error:
                 if error.get("type") == "exceed_context_size_error":
                     # Inspect's convention for a prompt that does not fit the context
-                    return ModelOutput.from_content(
-                        self.model_name, "", stop_reason="model_length", error=error["message"]
-                    )
+                    return ModelOutput.from_content(self.model_name, "", stop_reason="model_length")
                 raise RuntimeError(f"llama.cpp: {error.get('message', error)}")
             choice = result["choices"][0]
             stop: StopReason = "max_tokens" if choice["finish_reason"] == "length" else "stop"
