@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from inspect_ai import Task
 from inspect_ai.dataset import Sample
@@ -17,11 +18,14 @@ DICE_PROMPT = (
     "Roll a fair six-sided dice. Return ONLY the integer result (1-6), "
     "with no explanation or extra text."
 )
+DICE_ANSWERS = AnswerSet.of_labels(range(1, 7))
 _RAND_NUM = re.compile(r"random integer between (-?\d+) and (-?\d+)")
 
 
-def _sample(prompt: str, answers: AnswerSet) -> Sample:
-    return Sample(input=prompt, id=1, metadata={"answer_set": answers.to_metadata()})
+def _task(prompt: str, answers: AnswerSet, **params: Any) -> Task:
+    """One prompt, scored against ``answers``, calibrated in the VS formats."""
+    sample = Sample(input=prompt, id=1, metadata={"answer_set": answers.to_metadata()})
+    return build_task([sample], distribution_scorer(), plausible=True, calibrate=True, **params)
 
 
 def rand_num(
@@ -43,21 +47,10 @@ def rand_num(
     if hi < lo:
         raise VsBenchError(f"the range {lo}..{hi} is empty: pass -T low=<a> high=<b> with a <= b")
     prompt = RAND_NUM_PROMPT.format(low=lo, high=hi)
-    return build_task(
-        [_sample(prompt, AnswerSet.of_labels(range(lo, hi + 1)))],
-        distribution_scorer(),
-        format=format,
-        n=n,
-        k=k,
-        m=m,
-        temperature=temperature,
-        top_p=top_p,
-        tail=tail,
-        probability_definition=probability_definition,
-        plausible=True,
-        limit=limit,
-        seed=seed,
-        calibrate=True,
+    return _task(
+        prompt, AnswerSet.of_labels(range(lo, hi + 1)), format=format, n=n, k=k, m=m,
+        temperature=temperature, top_p=top_p, tail=tail,
+        probability_definition=probability_definition, limit=limit, seed=seed,
     )
 
 
@@ -74,28 +67,17 @@ def dice(
     seed: int = SUBSET_SEED,
 ) -> Task:
     """A roll of a fair six-sided die; reference: uniform over 1..6."""
-    return build_task(
-        [_sample(DICE_PROMPT, AnswerSet.of_labels(range(1, 7)))],
-        distribution_scorer(),
-        format=format,
-        n=n,
-        k=k,
-        m=m,
-        temperature=temperature,
-        top_p=top_p,
-        tail=tail,
-        probability_definition=probability_definition,
-        plausible=True,
-        limit=limit,
+    return _task(
+        DICE_PROMPT, DICE_ANSWERS, format=format, n=n, k=k, m=m, temperature=temperature,
+        top_p=top_p, tail=tail, probability_definition=probability_definition, limit=limit,
         seed=seed,
-        calibrate=True,
     )
 
 
 def reference(prompt: str) -> AnswerSet | None:
     """The answer set an ideal sampler draws from for a number-task prompt."""
     if prompt == DICE_PROMPT:
-        return AnswerSet.of_labels(range(1, 7))
+        return DICE_ANSWERS
     match = _RAND_NUM.search(prompt)
     if match:
         return AnswerSet.of_labels(range(int(match.group(1)), int(match.group(2)) + 1))
