@@ -1,7 +1,7 @@
 """Answer-set tasks: the paper authors' stored open-ended QA values reproduced, the
 shipped question sets, ``vs-bench score`` and the ideal sampler's coverage.
 
-The reference data (``../shared/reference/openended_qa``, see its README) holds, per
+The reference data (``tests/data/reference/openended_qa``, see its README) holds, per
 model x method and question, the valid answers as canonical strings with counts, the
 number of invalid answers, and the KL, coverage and precision the authors' scorer stored.
 """

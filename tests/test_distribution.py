@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
 from scipy import stats
 
+from tests.conftest import REFERENCE
 from vs_bench.scorers.distribution import chi_square_uniform, coverage, kl_from_uniform
 
 
@@ -21,10 +23,18 @@ def test_kl_equals_scipy_entropy_against_uniform(counts: list[int]) -> None:
     assert kl_from_uniform(counts) == pytest.approx(expected, abs=1e-12)
 
 
-def test_kl_of_the_reference_dice_rolls() -> None:
-    # The paper authors' stored dice rolls (shared/reference/dice): 0.450 and 0.026.
-    assert kl_from_uniform([0, 124, 201, 183, 92, 0]) == pytest.approx(0.44986267353422604)
-    assert kl_from_uniform([118, 114, 71, 67, 111, 119]) == pytest.approx(0.026005870010225387)
+@pytest.mark.parametrize(
+    ("file", "counts", "kl"),
+    [
+        ("rng_direct_samples.json", [0, 124, 201, 183, 92, 0], 0.44986267353422604),
+        ("rng_vs_samples.json", [118, 114, 71, 67, 111, 119], 0.026005870010225387),
+    ],
+)
+def test_kl_of_the_reference_dice_rolls(file: str, counts: list[int], kl: float) -> None:
+    # The paper authors' stored dice rolls (tests/data/reference/dice): KL 0.450 and 0.026.
+    rolls = json.loads((REFERENCE / "dice" / file).read_text())
+    assert np.bincount(rolls, minlength=7)[1:].tolist() == counts
+    assert kl_from_uniform(counts) == pytest.approx(kl)
 
 
 def test_chi_square_matches_scipy_goodness_of_fit() -> None:
