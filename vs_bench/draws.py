@@ -37,6 +37,15 @@ class SampleDraws:
     replies: int = 0
     draws: list[Draw] = field(default_factory=list)
     failures: list[ParseFailure] = field(default_factory=list)
+    # candidates beyond / short of the number a parsed reply was asked for
+    over_delivered: int = 0
+    under_delivered: int = 0
+    calls: int = 0  # independent calls or conversations made, top-up calls included
+
+    @property
+    def shortfall(self) -> int:
+        """Draws asked for but not delivered within the cap on calls."""
+        return max(0, self.requested - len(self.draws))
 
     @property
     def texts(self) -> list[str]:
@@ -55,4 +64,8 @@ class SampleDraws:
             replies=data["replies"],
             draws=[Draw(**d) for d in data["draws"]],
             failures=[ParseFailure(**f) for f in data["failures"]],
+            # logs written before these fields existed read as 0
+            over_delivered=data.get("over_delivered", 0),
+            under_delivered=data.get("under_delivered", 0),
+            calls=data.get("calls", 0),
         )
