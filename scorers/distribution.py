@@ -1,4 +1,5 @@
-"""Distribution metrics over a finite support with a uniform reference (DESIGN §4).
+"""Distribution metrics over a finite support with a uniform reference, as the paper
+scores its number and answer-set tasks (KL to uniform, coverage, precision).
 
 Pure functions: counts in, floats out. An empty count vector has no distribution,
 so its statistics are NaN (reported as missing), never a number that looks real.

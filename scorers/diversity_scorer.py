@@ -1,4 +1,4 @@
-"""Inspect adapter: text diversity of a sample's N draws (creative tasks, DESIGN §4)."""
+"""Inspect adapter: text diversity of a sample's N draws (creative tasks)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Semantic (embedding) diversity of a set of texts (DESIGN §4) and the embedders behind it.
+"""Semantic (embedding) diversity of a set of texts, the paper's measure, and the embedders
+behind it.
 
 Embedders, chosen by a spec string:
 - ``None`` or ``all-MiniLM-L6-v2``: the packaged copy of sentence-transformers'

@@ -1,4 +1,5 @@
-"""Lexical diversity of one prompt's responses (DESIGN §4): ROUGE-L, distinct-n, self-BLEU, length.
+"""Lexical diversity of one prompt's responses, the paper's measures: ROUGE-L, distinct-n,
+self-BLEU, length.
 
 Pure functions on lists of strings. Tokens are whitespace tokens (``str.split()``:
 case-sensitive, punctuation attached, no stemming), as in the paper's scorer.

@@ -17,7 +17,7 @@ from vs_bench.scorers.calibration_scorer import calibration_scorer
 from vs_bench.scorers.common import epoch_reducer
 from vs_bench.solver import vs_sampler
 
-# Paper defaults (DESIGN §3).
+# The paper's sampling settings, so that results compare with its tables.
 TEMPERATURE = 0.7
 TOP_P = 1.0
 SUBSET_SEED = 42

@@ -11,7 +11,7 @@ from vs_bench.errors import VsBenchError
 
 
 def normalize(text: str) -> str:
-    """DESIGN §4: lower-case, strip, strip trailing "."."""
+    """Lower-case, strip, strip trailing ".": the paper scorer's matching of answers to aliases."""
     return text.lower().strip().rstrip(".").strip()
 
 

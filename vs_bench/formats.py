@@ -16,7 +16,7 @@ ReplyShape = Literal["text", "cot_single", "list", "structure", "vs"]
 
 @dataclass(frozen=True)
 class Format:
-    """A prompting method (DESIGN §2)."""
+    """A prompting method of the paper (the README's Formats table)."""
 
     name: str
     shape: ReplyShape

@@ -70,7 +70,7 @@ def _codes(draws: PromptDraws) -> np.ndarray:
 def batch_scores(counts: np.ndarray, invalid: np.ndarray) -> dict[str, np.ndarray]:
     """The metrics of ``distribution_score`` for many count vectors (rows) at once.
 
-    The same definitions (DESIGN §4) through scipy's axis support: one scipy call per
+    The same definitions through scipy's axis support: one scipy call per
     random subset made the sample-size curves of a small log folder take a minute.
     The tests check equality with ``distribution_score``.
     """

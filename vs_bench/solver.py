@@ -35,7 +35,7 @@ REPLY_EXCERPT = 300
 def draw_seed(base: int | None, *parts: object) -> int | None:
     """A per-call seed derived from the user's seed, so that no two draws share one.
 
-    Providers receive a fixed ``--seed`` unchanged on every call (DESIGN §5), which
+    Inspect passes a fixed ``--seed`` unchanged to the provider on every call, which
     would make N calls of one prompt N identical answers.
     """
     if base is None:

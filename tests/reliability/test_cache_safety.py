@@ -1,7 +1,7 @@
 """With --cache, a re-run reads every draw from the cache, and N draws stay N answers.
 
 No --seed: the N calls of a prompt are then identical requests, and only the solver's
-per-draw cache scope keeps the cache from serving one answer N times (DESIGN §5).
+per-draw cache scope keeps the cache from serving one answer N times.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """``local/<name>``: an in-process llama.cpp model (xllamacpp), for offline runs on a CPU.
 
-Named models come from pinned PyPI packages (DESIGN §6); ``-M model_path=`` takes any
-GGUF. One llama.cpp server per (file, settings) serves every call of the process:
-requests run in worker threads and share its ``n_parallel`` slots.
+Named models come from pinned PyPI packages, so that an offline install has them and
+every install runs the same file; ``-M model_path=`` takes any GGUF. One llama.cpp
+server per (file, settings) serves every call of the process: requests run in worker threads
+and share its ``n_parallel`` slots.
 """
 
 from __future__ import annotations
