@@ -11,13 +11,13 @@ from inspect_ai.solver import TaskState
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import SampleDraws
 from vs_bench.scorers.calibration import calibration, probability_sums
-from vs_bench.scorers.common import key_metrics
+from vs_bench.scorers.catalogue import CALIBRATION, keys_of
+from vs_bench.scorers.common import scorer_metrics
 
 # key suffix per target distribution
 TARGETS = {"empirical": "", "reference": "_reference"}
-KEYS = ("prob_sum_mean", "prob_missing_rate") + tuple(
-    f"calib_{name}{suffix}" for suffix in TARGETS.values() for name in ("kl", "tv", "ece", "brier")
-)
+# the keys of ``calibration_score``, in display order (the metric catalogue's rows)
+KEYS = keys_of(CALIBRATION)
 
 
 def calibration_score(draws: SampleDraws, answers: AnswerSet) -> dict[str, float]:
@@ -47,7 +47,7 @@ def calibration_score(draws: SampleDraws, answers: AnswerSet) -> dict[str, float
     return values
 
 
-@scorer(metrics=key_metrics(KEYS))
+@scorer(metrics=scorer_metrics(CALIBRATION))
 def calibration_scorer() -> Scorer:
     """How well the stated probabilities match the draws and the reference distribution."""
 

@@ -1,13 +1,14 @@
 """Run-level metrics and the epoch reducer shared by the vs_bench scorers.
 
 Rates and statistics are averaged over prompts (and over epochs of a prompt);
-counts are summed. ``COUNT_KEYS`` is the one list of which keys are counts.
+counts are summed. Which keys are counts, and which keys each scorer reports,
+is the metric catalogue's (``scorers.catalogue``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from inspect_ai.scorer import (
     Metric,
@@ -18,9 +19,7 @@ from inspect_ai.scorer import (
     score_reducer,
 )
 
-COUNT_KEYS = frozenset(
-    {"n_valid", "n_draws", "parse_failures", "quality_judged", "quality_parse_failures"}
-)
+from vs_bench.scorers.catalogue import is_count, keys_of
 
 
 def _defined_mean(values: Iterable[float]) -> float:
@@ -48,9 +47,18 @@ def total() -> Metric:
     return compute
 
 
-def key_metrics(keys: Sequence[str]) -> list[dict[str, list[Metric]]]:
-    """Inspect metrics of a dict-valued scorer: sums for counts, defined means otherwise."""
-    return [{key: [total() if key in COUNT_KEYS else mean_defined()] for key in keys}]
+def run_level_metric(key: str) -> Metric:
+    """The run-level aggregate of ``key``: a sum for counts, the defined mean otherwise."""
+    return total() if is_count(key) else mean_defined()
+
+
+def scorer_metrics(scorer: str) -> list[dict[str, list[Metric]]]:
+    """Inspect metrics of a dict-valued scorer: one aggregate per catalogue key it reports.
+
+    The list-of-dict form keeps the catalogue's order in the log, so the task's primary
+    metric is the one ``inspect view`` shows first.
+    """
+    return [{key: [run_level_metric(key)] for key in keys_of(scorer)}]
 
 
 @score_reducer(name="epochs")
@@ -66,7 +74,7 @@ def epoch_reducer() -> ScoreReducer:
         value = {}
         for key in scores[0].value:
             values = [float(s.value[key]) for s in scores]  # type: ignore[index, arg-type]
-            value[key] = sum(values) if key in COUNT_KEYS else _defined_mean(values)
+            value[key] = sum(values) if is_count(key) else _defined_mean(values)
         return Score(value=value, explanation=scores[0].explanation)
 
     return reduce

@@ -8,20 +8,12 @@ from inspect_ai.solver import TaskState
 
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import SampleDraws
-from vs_bench.scorers.common import key_metrics
+from vs_bench.scorers.catalogue import DISTRIBUTION, keys_of
+from vs_bench.scorers.common import scorer_metrics
 from vs_bench.scorers.distribution import chi_square_uniform, coverage, kl_from_uniform
 
-MEAN_KEYS = (
-    "kl",
-    "coverage",
-    "precision",
-    "chi2",
-    "chi2_dof",
-    "chi2_p",
-    "invalid_rate",
-    "parse_failure_rate",
-)
-KEYS = (*MEAN_KEYS, "n_valid", "parse_failures")
+# the keys of ``distribution_score``, in display order (the metric catalogue's rows)
+KEYS = keys_of(DISTRIBUTION)
 
 
 def distribution_score(
@@ -45,7 +37,7 @@ def distribution_score(
     }
 
 
-@scorer(metrics=key_metrics(KEYS))
+@scorer(metrics=scorer_metrics(DISTRIBUTION))
 def distribution_scorer() -> Scorer:
     """KL, chi-square, coverage, precision and parse failures against a uniform reference."""
 

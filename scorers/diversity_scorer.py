@@ -7,20 +7,17 @@ from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
 from vs_bench.draws import SampleDraws
-from vs_bench.scorers.common import key_metrics
+from vs_bench.scorers.catalogue import DIVERSITY, keys_of
+from vs_bench.scorers.common import scorer_metrics
 from vs_bench.scorers.embedding import Embedder, check_embedder, get_embedder, semantic_diversity
-from vs_bench.scorers.text_diversity import DISTINCT_ORDERS, text_metrics
+from vs_bench.scorers.text_diversity import text_metrics
 
-# the keys of ``diversity_score``: semantic_diversity, rouge_l, distinct-n and self_bleu are x100
-TEXT_KEYS = (
-    "semantic_diversity", "rouge_l", *(f"distinct_{n}" for n in DISTINCT_ORDERS),
-    "self_bleu", "mean_length",
-)
-KEYS = (*TEXT_KEYS, "parse_failure_rate", "parse_failures", "n_draws")
+# the keys the scorer reports, in display order (the metric catalogue's rows)
+KEYS = keys_of(DIVERSITY)
 
 
 def diversity_score(texts: list[str], embedder: Embedder) -> dict[str, float]:
-    """Every diversity metric of one prompt's responses (the keys of ``TEXT_KEYS``)."""
+    """Every diversity metric of one prompt's responses (semantic_diversity, text_metrics)."""
     return {"semantic_diversity": semantic_diversity(embedder.encode(texts)), **text_metrics(texts)}
 
 
@@ -31,7 +28,7 @@ def diversity_scoring(prompt: str, texts: list[str]) -> dict[str, float]:
 
 
 
-@scorer(metrics=key_metrics(KEYS))
+@scorer(metrics=scorer_metrics(DIVERSITY))
 def diversity_scorer(embedder: str | None = None) -> Scorer:
     """Embedding diversity, ROUGE-L, distinct-n, self-BLEU and length of the N draws.
 

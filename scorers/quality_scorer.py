@@ -10,14 +10,15 @@ from inspect_ai.solver import TaskState
 
 from vs_bench.draws import SampleDraws
 from vs_bench.parsing import ParseError
-from vs_bench.scorers.common import key_metrics
+from vs_bench.scorers.catalogue import QUALITY
+from vs_bench.scorers.common import scorer_metrics
 from vs_bench.scorers.quality import RUBRICS, criterion_means, parse_judgement, quality
 
 GRADER_ROLE = "grader"
 NO_GRADER = f"not judged: pass --model-role {GRADER_ROLE}=<model> to score quality"
 
 
-@scorer(metrics=key_metrics(("quality", "quality_judged", "quality_parse_failures")))
+@scorer(metrics=scorer_metrics(QUALITY))
 def quality_scorer(rubric: str) -> Scorer:
     """Quality 0-100 of the prompt's draws under ``rubric`` ("creative" or "joke")."""
     chosen = RUBRICS[rubric]

@@ -8,7 +8,7 @@ Lines are grouped by prompt in order of first appearance, and each group (all th
 texts of one prompt) is scored by its task family's entry in ``SCORERS``: a
 function ``(prompt, texts) -> {metric: float}`` (NaN = undefined). Run-level values
 are the mean over prompts where a metric is defined, as in the Inspect runs; the
-count keys of ``COUNT_KEYS`` are summed instead.
+count keys of the metric catalogue are summed instead.
 
 Adding a family is one line in ``SCORERS``, e.g. ``"poem": text_diversity`` with
 ``def text_diversity(prompt: str, texts: list[str]) -> dict[str, float]``.
@@ -26,7 +26,7 @@ from inspect_ai.scorer import SampleScore, Score
 
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS
-from vs_bench.scorers.common import COUNT_KEYS, mean_defined, total
+from vs_bench.scorers.common import run_level_metric
 from vs_bench.scorers.distribution_scorer import distribution_score
 from vs_bench.scorers.diversity_scorer import diversity_scoring
 
@@ -132,7 +132,7 @@ def read_responses(path: str | Path) -> dict[str, list[str]]:
 
 def _run_level(key: str, values: list[float]) -> float:
     scores = [SampleScore(score=Score(value=v)) for v in values]
-    return (total() if key in COUNT_KEYS else mean_defined())(scores)  # type: ignore[no-any-return]
+    return run_level_metric(key)(scores)  # type: ignore[no-any-return]
 
 
 def score_responses(path: str | Path, task: str) -> dict[str, Any]:

@@ -1,0 +1,173 @@
+"""The metric catalogue: every score key the vs_bench scorers report, described once.
+
+Each row says what a key means (label, direction, scale, one line), how it is
+aggregated (``count``: summed over prompts and over the epochs of a prompt;
+``rate``: averaged over the prompts where it is defined, NaN marking undefined)
+and which scorers report it. Everything else is derived from here: the Inspect
+metrics of each scorer (``scorers.common.scorer_metrics``), the epoch reducer,
+the leaderboard's columns and directions, ``vs-bench score``'s run-level values
+and each task kind's primary metric.
+
+Adding a metric is one row here plus its pure function (and the scorer returning
+it). The row order is the display order: the leaderboard shows the ``headline``
+rows that have a direction in this order, and a scorer's metrics follow it, so
+each task kind's primary metric comes first in ``inspect view``.
+
+This module is plain data: it imports nothing from Inspect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["count", "rate"]
+
+# scorer names (the ``scorers`` field of a row)
+DISTRIBUTION = "distribution"
+DIVERSITY = "diversity"
+CALIBRATION = "calibration"
+QUALITY = "quality"
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """What one score key means and how it is aggregated."""
+
+    key: str
+    label: str
+    higher_is_better: bool | None  # None: no better direction (a diagnostic)
+    kind: Kind
+    headline: bool  # shown in the leaderboard (when it has a direction)
+    scale: str  # unit or range of the value
+    description: str
+    scorers: tuple[str, ...]
+
+    @property
+    def is_count(self) -> bool:
+        return self.kind == "count"
+
+
+def _rows(*specs: MetricSpec) -> dict[str, MetricSpec]:
+    keys = [s.key for s in specs]
+    duplicates = {k for k in keys if keys.count(k) > 1}
+    if duplicates:
+        raise ValueError(f"metric catalogue: duplicate keys {sorted(duplicates)}")
+    return {s.key: s for s in specs}
+
+
+_D, _V, _C, _Q = (DISTRIBUTION,), (DIVERSITY,), (CALIBRATION,), (QUALITY,)
+_DV = (DISTRIBUTION, DIVERSITY)
+
+# one row a line pair: a table reads better than the formatter's one field a line
+# fmt: off
+CATALOGUE: Mapping[str, MetricSpec] = _rows(
+    # --- headline rows, in leaderboard order; each task kind's primary metric first
+    MetricSpec("kl", "KL", False, "rate", True, "nats",
+               "KL(draws ‖ uniform) over the answer set, plug-in (ln K − H)", _D),
+    MetricSpec("coverage", "coverage", True, "rate", True, "0-1",
+               "distinct answers drawn / K", _D),
+    MetricSpec("precision", "precision", True, "rate", True, "0-1",
+               "draws inside the answer set / draws", _D),
+    MetricSpec("chi2_p", "chi2 p", True, "rate", True, "0-1",
+               "upper-tail p of Pearson's chi-square against uniform (low: collapsed)", _D),
+    MetricSpec("semantic_diversity", "semantic div.", True, "rate", True, "0-100",
+               "mean pairwise 1 − cosine similarity of the response embeddings, x100", _V),
+    MetricSpec("rouge_l", "ROUGE-L", False, "rate", True, "0-100",
+               "mean pairwise ROUGE-L F1 between responses, x100", _V),
+    MetricSpec("distinct_1", "distinct-1", True, "rate", True, "0-100",
+               "distinct unigrams / unigrams over the responses, x100", _V),
+    MetricSpec("distinct_2", "distinct-2", True, "rate", True, "0-100",
+               "distinct bigrams / bigrams over the responses, x100", _V),
+    MetricSpec("distinct_3", "distinct-3", True, "rate", True, "0-100",
+               "distinct trigrams / trigrams over the responses, x100", _V),
+    MetricSpec("self_bleu", "self-BLEU", False, "rate", True, "0-100",
+               "mean BLEU-4 of each response against the others, x100", _V),
+    MetricSpec("quality", "quality", True, "rate", True, "0-100",
+               "grader model's rubric score of the responses", _Q),
+    MetricSpec("calib_ece", "calib. ECE", False, "rate", True, "0-1",
+               "expected calibration error of the stated probabilities vs the draws", _C),
+    MetricSpec("parse_failure_rate", "parse fail.", False, "rate", True, "0-1",
+               "replies that did not parse / replies", _DV),
+    # --- answer-set details
+    MetricSpec("chi2", "chi2", None, "rate", False, "statistic",
+               "Pearson's X² of the counts against uniform", _D),
+    MetricSpec("chi2_dof", "chi2 dof", None, "rate", False, "K − 1",
+               "degrees of freedom of chi2", _D),
+    MetricSpec("invalid_rate", "invalid", False, "rate", False, "0-1",
+               "draws outside the answer set / draws", _D),
+    # --- creative details
+    MetricSpec("mean_length", "mean length", None, "rate", False, "words",
+               "mean number of whitespace tokens per response", _V),
+    # --- counts
+    MetricSpec("n_valid", "valid draws", None, "count", False, "draws",
+               "draws inside the answer set", _D),
+    MetricSpec("n_draws", "draws", None, "count", False, "draws",
+               "candidates recorded", _V),
+    MetricSpec("parse_failures", "parse failures", None, "count", False, "replies",
+               "replies that did not parse", _DV),
+    MetricSpec("quality_judged", "judged", None, "count", False, "responses",
+               "responses the grader scored", _Q),
+    MetricSpec("quality_parse_failures", "grader parse fail.", None, "count", False,
+               "responses", "grader replies that did not parse", _Q),
+    # --- calibration details (empirical target, then the uniform reference)
+    MetricSpec("prob_sum_mean", "prob. sum", None, "rate", False, "probability",
+               "mean sum of the probabilities stated in one reply (1 if normalised)", _C),
+    MetricSpec("prob_missing_rate", "prob. missing", False, "rate", False, "0-1",
+               "candidates without a stated probability / candidates", _C),
+    MetricSpec("calib_kl", "calib. KL", False, "rate", False, "nats",
+               "KL(stated ‖ empirical frequencies of the draws)", _C),
+    MetricSpec("calib_tv", "calib. TV", False, "rate", False, "0-1",
+               "total variation between stated and empirical frequencies", _C),
+    MetricSpec("calib_brier", "calib. Brier", False, "rate", False, "0-1",
+               "mean squared error of the stated probabilities vs empirical frequencies", _C),
+    MetricSpec("calib_kl_reference", "calib. KL (ref.)", False, "rate", False, "nats",
+               "KL(stated ‖ uniform reference)", _C),
+    MetricSpec("calib_tv_reference", "calib. TV (ref.)", False, "rate", False, "0-1",
+               "total variation between stated and the uniform reference", _C),
+    MetricSpec("calib_ece_reference", "calib. ECE (ref.)", False, "rate", False, "0-1",
+               "expected calibration error vs the uniform reference", _C),
+    MetricSpec("calib_brier_reference", "calib. Brier (ref.)", False, "rate", False, "0-1",
+               "Brier score vs the uniform reference", _C),
+)
+# fmt: on
+
+# task kind -> its primary metric (gain over direct, rank, the first metric shown)
+PRIMARY: Mapping[str, str] = {"answer_set": "kl", "creative": "semantic_diversity"}
+
+
+def spec(key: str) -> MetricSpec | None:
+    """The catalogue row of ``key``; None for a key the catalogue does not know."""
+    return CATALOGUE.get(key)
+
+
+def is_count(key: str) -> bool:
+    """Whether ``key`` is summed (counts) rather than averaged; unknown keys are averaged."""
+    row = CATALOGUE.get(key)
+    return row is not None and row.is_count
+
+
+def keys_of(scorer: str) -> tuple[str, ...]:
+    """The keys ``scorer`` reports, in catalogue (display) order."""
+    keys = tuple(k for k, s in CATALOGUE.items() if scorer in s.scorers)
+    if not keys:
+        raise KeyError(f"metric catalogue: no keys for scorer {scorer!r}")
+    return keys
+
+
+def headline(keys: Iterable[str] | None = None) -> list[MetricSpec]:
+    """Headline rows with a direction (the leaderboard's columns), in display order."""
+    chosen = CATALOGUE.keys() if keys is None else set(keys)
+    return [
+        s
+        for k, s in CATALOGUE.items()
+        if k in chosen and s.headline and s.higher_is_better is not None
+    ]
+
+
+def primary_metric(kind: str) -> MetricSpec:
+    """The primary metric of a task kind ("answer_set" or "creative")."""
+    if kind not in PRIMARY:
+        raise KeyError(f"no task kind {kind!r}: one of {', '.join(PRIMARY)}")
+    return CATALOGUE[PRIMARY[kind]]
