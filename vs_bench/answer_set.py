@@ -1,7 +1,12 @@
-"""Answer sets: the valid answers of a prompt as alias groups (first alias = canonical)."""
+"""Answer sets: the valid answers of a prompt as alias groups (first alias = canonical).
+
+An answer set may carry weights: its reference distribution over the groups (a
+corpus frequency, a stated target). Without weights the reference is uniform.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -21,10 +26,20 @@ class AnswerSet:
 
     groups: tuple[tuple[str, ...], ...]
     _lookup: dict[str, int] = field(init=False, repr=False, compare=False)
+    # reference weight of each group (any positive scale); None: uniform
+    weights: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.groups or any(not g for g in self.groups):
             raise VsBenchError("an answer set needs at least one non-empty alias group")
+        if self.weights is not None and (
+            len(self.weights) != len(self.groups)
+            or not all(math.isfinite(w) and w > 0 for w in self.weights)
+        ):
+            raise VsBenchError(
+                f"answer set weights ({len(self.weights)} given) are not one positive finite "
+                f"number per answer: pass {len(self.groups)} positive weights"
+            )
         lookup: dict[str, int] = {}
         for index, group in enumerate(self.groups):
             for alias in group:
@@ -44,9 +59,21 @@ class AnswerSet:
         """One single-alias group per label (e.g. the integers of a range)."""
         return AnswerSet(tuple((str(label),) for label in labels))
 
+    def with_weights(self, weights: Iterable[float]) -> AnswerSet:
+        """The same groups with a reference distribution (weights are normalised)."""
+        return AnswerSet(self.groups, tuple(float(w) for w in weights))
+
     @property
     def size(self) -> int:
         return len(self.groups)
+
+    @property
+    def reference(self) -> np.ndarray:
+        """The reference distribution over the K groups: the weights normalised, or uniform."""
+        if self.weights is None:
+            return np.full(self.size, 1.0 / self.size)
+        weights = np.asarray(self.weights, dtype=float)
+        return weights / weights.sum()
 
     @property
     def canonical(self) -> list[str]:
