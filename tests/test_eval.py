@@ -101,11 +101,24 @@ def test_malformed_replies_are_counted_exactly() -> None:
     script = [good, "not json", good, '{"responses": "3"}', good, "", good, good]
     model = get_model("scripted/malformed", replies=script)
     log = run("rand_num_vs_standard", model=model, task_args={"n": 40})
-    assert metric(log, "parse_failures") == 3
-    assert metric(log, "parse_failure_rate") == pytest.approx(3 / 8)
-    assert metric(log, "n_valid") == 25
+    # 8 planned calls: 3 failures, 25 draws; the cell then asks again for the 15 missing:
+    # 3 calls (script 8-10: 1 failure, +10), 1 call (script 11: failure), 1 call (+5)
+    assert metric(log, "parse_failures") == 5
+    assert metric(log, "parse_failure_rate") == pytest.approx(5 / 13)
+    assert metric(log, "n_valid") == 40
     (record,) = draws(log)
-    assert len(record.failures) == 3 and len(record.draws) == 25
+    assert len(record.failures) == 5 and len(record.draws) == 40
+    assert record.calls == 13 and record.replies == 13 and record.shortfall == 0
+
+
+def test_top_up_stops_at_the_cap_and_reports_the_shortfall() -> None:
+    good = json.dumps({"responses": [{"text": "1", "probability": 0.5}]})
+    model = get_model("scripted/short", replies=[good])
+    log = run("rand_num_vs_standard", model=model, task_args={"n": 20, "k": 5})
+    (record,) = draws(log)
+    # 4 planned calls, each 1 of the 5 asked; the cap is 3 x 4 calls
+    assert record.calls == 12 and len(record.draws) == 12
+    assert record.under_delivered == 12 * 4 and record.shortfall == 8
 
 
 def test_counts_are_summed_over_epochs() -> None:
@@ -113,8 +126,21 @@ def test_counts_are_summed_over_epochs() -> None:
     script = [good, "not json", good, '{"responses": "3"}', good, "", good, good]
     model = get_model("scripted/malformed_epochs", replies=script)
     log = run("rand_num_vs_standard", model=model, epochs=2, task_args={"n": 40})
-    # 16 calls take the 8 replies twice: 6 failures, 50 valid draws (Inspect's own
-    # mean reducer would report 3 and 25)
-    assert metric(log, "parse_failures") == 6
-    assert metric(log, "n_valid") == 50
-    assert metric(log, "parse_failure_rate") == pytest.approx(3 / 8)
+    # each epoch tops up to its 40 draws; how the two epochs share the script varies, so
+    # compare with the samples' own records (Inspect's mean reducer would halve both)
+    records = draws(log)
+    assert len(records) == 2
+    assert metric(log, "parse_failures") == sum(len(r.failures) for r in records) >= 6
+    assert metric(log, "n_valid") == 80
+
+
+def test_direct_draws_arrive_as_choices_with_distinct_seeds() -> None:
+    calls: list[GenerateConfig] = []
+    log = run("rand_num_direct", model="random/python", task_args={"n": 12, "k": 5}, seed=1)
+    (record,) = draws(log)
+    assert len(record.draws) == 12 and record.calls == 3 and record.replies == 12
+    # a provider without num_choices gets one request per draw
+    model = get_model("scripted/plain", replies=["4"], calls=calls)
+    log = run("rand_num_direct", model=model, task_args={"n": 12, "k": 5}, seed=1)
+    assert len(calls) == 12 and len({c.seed for c in calls}) == 12
+    assert all(c.num_choices is None for c in calls)

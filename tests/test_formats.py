@@ -64,3 +64,20 @@ def test_vs_prompt_has_field_definition_and_tail() -> None:
     assert prompts.SAMPLE_SENTENCE not in text
     multi = system_prompt(FORMATS["vs_multi"], budget, PromptOptions())
     assert "First, sample 3 responses." in multi and "- 'confidence':" in multi
+
+
+def test_one_answer_formats_group_draws_into_requests_of_choices() -> None:
+    fmt = FORMATS["direct"]
+    budget = Budget.make(fmt, 12, 5, None)
+    assert budget.plan(fmt, choices=5) == [[5], [5], [2]]
+    assert sum(map(sum, budget.plan(fmt, choices=5))) == 12
+
+
+def test_list_format_sends_an_object_schema_of_strings() -> None:
+    from vs_bench.formats import response_schema
+
+    schema = response_schema(FORMATS["sequence"], PromptOptions())
+    assert schema is not None
+    body = schema.json_schema.model_dump(exclude_none=True)
+    assert body["properties"]["responses"] == {"type": "array", "items": {"type": "string"}}
+    assert body["required"] == ["responses"]

@@ -52,3 +52,14 @@ def test_probability_outside_unit_interval_is_dropped() -> None:
     assert parse_probability(1.5) is None
     assert parse_probability("abc") is None
     assert parse_probability("0.25") == 0.25
+
+
+def test_list_format_takes_a_lone_plain_answer_as_one_candidate() -> None:
+    # Qwen answers "California" to a list request whose prompt says "only the answer"
+    assert parse_reply("California\n", "list") == [Candidate("California")]
+    assert parse_reply('{"responses": ["Ohio", "Utah"]}', "list") == [
+        Candidate("Ohio"),
+        Candidate("Utah"),
+    ]
+    with pytest.raises(ParseError, match=r"no \[\.\.\.\] or \{\.\.\.\} in reply"):
+        parse_reply("first line\nsecond line", "list")

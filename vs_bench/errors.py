@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inspect_ai._util.error import PrerequisiteError
+from vs_bench._inspect_compat import PrerequisiteError
 
 
 class VsBenchError(PrerequisiteError):

@@ -94,10 +94,15 @@ class Budget:
             raise VsBenchError(f"m={m_} is larger than k={k_}: pass -T m=<1..{k_}>")
         return Budget(n_, k_, m_)
 
-    def plan(self, fmt: Format) -> list[list[int]]:
-        """Candidates asked per turn, one list per independent call or conversation."""
+    def plan(self, fmt: Format, choices: int = 1) -> list[list[int]]:
+        """Candidates asked per turn, one list per independent call or conversation.
+
+        ``choices``: one-answer formats ask for up to this many answers per request
+        (``num_choices``) where the provider returns several choices per request.
+        """
         if not fmt.batched and not fmt.conversation:
-            return [[1]] * self.n
+            whole, rest = divmod(self.n, choices)
+            return [[choices]] * whole + ([[rest]] if rest else [])
         if not fmt.conversation:
             return [[self.k]] * (self.n // self.k)
         if not fmt.batched:  # multi_turn: k turns of one answer
@@ -194,6 +199,15 @@ def response_schema(fmt: Format, options: PromptOptions) -> ResponseSchema | Non
             name="cot_response",
             json_schema=_object(
                 {"reasoning": JSONSchema(type="string"), "response": JSONSchema(type="string")}
+            ),
+        )
+    if fmt.shape == "list":
+        # an object, not a bare array: OpenAI's structured output needs an object at the
+        # top; the list parser reads {"responses": [...]} as well as [...]
+        return ResponseSchema(
+            name="list",
+            json_schema=_object(
+                {"responses": JSONSchema(type="array", items=JSONSchema(type="string"))}
             ),
         )
     if fmt.shape not in ("structure", "vs"):

@@ -49,7 +49,15 @@ def parse_reply(reply: str, shape: ReplyShape, expected: int = 1) -> list[Candid
             raise ParseError("JSON object has no 'response' field")
         return [Candidate(answer)]
     if shape == "list":
-        data = load_json(reply, "[")
+        try:
+            data = load_json(reply, "[")
+        except ParseError:
+            # a model that answers one plain line instead of the list gave one candidate
+            # (the solver counts the rest as under-delivered), not an unreadable reply
+            line = _strip_fences(reply).strip()
+            if line and "\n" not in line and not line.startswith(("[", "{")):
+                return [Candidate(line)]
+            raise
         if isinstance(data, dict) and isinstance(data.get("responses"), list):
             data = data["responses"]
         if not isinstance(data, list):
@@ -127,7 +135,7 @@ def load_json(reply: str, opener: str) -> Any:
         # a list may also arrive wrapped in {"responses": [...]}
         start, end, closer = text.find("{"), text.rfind("}"), "}"
     if start < 0 or end < start:
-        raise ParseError(f"no {opener}...{closer} in reply")
+        raise ParseError("no [...] or {...} in reply" if opener == "[" else "no {...} in reply")
     body = _TRAILING_COMMA.sub(r"\1", text[start : end + 1])
     try:
         return json.loads(body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from collections.abc import Sequence
 
 from inspect_ai.model import (
     CachePolicy,
@@ -12,12 +13,13 @@ from inspect_ai.model import (
     ChatMessageSystem,
     ChatMessageUser,
     GenerateConfig,
+    Model,
     ModelOutput,
     get_model,
 )
-from inspect_ai.model._generate_config import active_generate_config
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
+from vs_bench._inspect_compat import active_generate_config
 from vs_bench.draws import Draw, ParseFailure, SampleDraws
 from vs_bench.formats import (
     Budget,
@@ -30,13 +32,21 @@ from vs_bench.formats import (
 from vs_bench.parsing import ParseError, parse_reply
 
 REPLY_EXCERPT = 300
+# A cell whose replies deliver fewer candidates than asked (short lists, unparsed replies)
+# asks again, up to this many times its planned calls in all; what is still missing then
+# is reported as its shortfall.
+MAX_CALLS_FACTOR = 3
+# Providers that return several choices for one request (``num_choices``); one-answer
+# formats send their draws to them in requests of up to k choices, each choice with its
+# own seed (seed + i). Others get one request per draw.
+NUM_CHOICES_PROVIDERS = frozenset({"local", "random", "vllm", "openai-api", "together"})
 
 
 def draw_seed(base: int | None, *parts: object) -> int | None:
     """A per-call seed derived from the user's seed, so that no two draws share one.
 
-    Inspect passes a fixed ``--seed`` unchanged to the provider on every call, which
-    would make N calls of one prompt N identical answers.
+    Providers receive a fixed ``--seed`` unchanged on every call, which would make N
+    calls of one prompt N identical answers.
     """
     if base is None:
         return None
@@ -57,16 +67,39 @@ def draw_cache(cache: bool | CachePolicy | None, *scope: object) -> bool | Cache
     return policy.model_copy(update={"scopes": scopes})
 
 
+def choices_per_request(model: Model, fmt: Format, budget: Budget) -> int:
+    """Answers a one-answer format asks for in one request to ``model``."""
+    if fmt.batched or fmt.conversation:
+        return 1
+    provider = str(model).split("/", 1)[0]
+    return budget.k if provider in NUM_CHOICES_PROVIDERS else 1
+
+
+def top_up(fmt: Format, plan: Sequence[list[int]], missing: int, allowed: int) -> list[list[int]]:
+    """At most ``allowed`` more calls, shaped like the plan's, for ``missing`` draws.
+
+    One-answer requests ask for just the missing answers; a batched call's k is fixed by
+    its system prompt, so it asks for k again.
+    """
+    shape = max(plan, key=sum)
+    per_call = sum(shape)
+    calls = [list(shape) for _ in range(min(allowed, -(-missing // per_call)))]
+    last = missing - per_call * (len(calls) - 1)
+    if calls and not fmt.batched and not fmt.conversation and last < per_call:
+        calls[-1] = [last]
+    return calls
+
+
 @solver
 def vs_sampler(fmt: Format, budget: Budget, options: PromptOptions) -> Solver:
     """Draw ``budget.n`` candidates for the sample's prompt in format ``fmt``."""
     system = system_prompt(fmt, budget, options)
     schema = response_schema(fmt, options)
-    plan = budget.plan(fmt)
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         model = get_model()
         active = active_generate_config()
+        choices = choices_per_request(model, fmt, budget)
         record = SampleDraws(requested=budget.n)
 
         async def conversation(call: int, turns: list[int]) -> list[Draw]:
@@ -79,37 +112,59 @@ def vs_sampler(fmt: Format, budget: Budget, options: PromptOptions) -> Solver:
                 if turn:
                     messages.append(ChatMessageUser(content=followup_prompt(fmt, count)))
                 where = (state.sample_id, state.epoch, call, turn)
+                # one-answer formats take their answers as choices; others one reply
+                several = count if not fmt.batched and count > 1 else None
                 output = await model.generate(
                     messages,
                     config=GenerateConfig(
-                        seed=draw_seed(active.seed, *where), response_schema=schema
+                        seed=draw_seed(active.seed, *where),
+                        response_schema=schema,
+                        num_choices=several,
                     ),
                     cache=draw_cache(active.cache, *where),
                 )
                 messages.append(output.message)
-                record.replies += 1
-                try:
-                    found = parse_reply(output.completion, fmt.shape)
-                except ParseError as ex:
-                    record.failures.append(
-                        ParseFailure(call, turn, str(ex), output.completion[:REPLY_EXCERPT])
-                    )
-                    continue
-                draws.extend(Draw(c.text, c.probability, call, turn) for c in found)
+                replies = [choice.message.text for choice in output.choices] or [""]
+                asked = 1 if several else count
+                if several:
+                    record.under_delivered += max(0, count - len(replies))
+                for reply in replies:
+                    record.replies += 1
+                    try:
+                        found = parse_reply(reply, fmt.shape)
+                    except ParseError as ex:
+                        record.failures.append(
+                            ParseFailure(call, turn, str(ex), reply[:REPLY_EXCERPT])
+                        )
+                        continue
+                    record.over_delivered += max(0, len(found) - asked)
+                    record.under_delivered += max(0, asked - len(found))
+                    draws.extend(Draw(c.text, c.probability, call, turn) for c in found)
             return draws
 
-        # Let every call settle before failing the sample on a call's error: otherwise the
-        # other calls run on detached, and a retry of the sample (--retry-on-error) asks
-        # again for draws still in flight instead of reading them from the cache.
-        settled = await asyncio.gather(
-            *(conversation(i, turns) for i, turns in enumerate(plan)), return_exceptions=True
-        )
-        errors = [r for r in settled if isinstance(r, BaseException)]
-        if errors:
-            raise errors[0]
-        results = [r for r in settled if not isinstance(r, BaseException)]
+        async def run(first: int, calls: Sequence[list[int]]) -> list[Draw]:
+            # Let every call settle before failing the sample on a call's error: otherwise
+            # the other calls run on detached, and a retry of the sample
+            # (--retry-on-error) asks again for draws still in flight instead of reading
+            # them from the cache.
+            settled = await asyncio.gather(
+                *(conversation(first + i, turns) for i, turns in enumerate(calls)),
+                return_exceptions=True,
+            )
+            errors = [r for r in settled if isinstance(r, BaseException)]
+            if errors:
+                raise errors[0]
+            record.calls += len(calls)
+            return [d for r in settled if not isinstance(r, BaseException) for d in r]
+
+        plan = budget.plan(fmt, choices)
+        cap = MAX_CALLS_FACTOR * len(plan)
+        draws = await run(0, plan)
+        while len(draws) < budget.n and record.calls < cap:
+            more = top_up(fmt, plan, budget.n - len(draws), cap - record.calls)
+            draws += await run(record.calls, more)
         # every candidate is one draw of equal weight; trim an over-delivering last call
-        record.draws = [d for draws in results for d in draws][: budget.n]
+        record.draws = draws[: budget.n]
         record.save(state.store)
         state.output = ModelOutput.from_content(
             model=str(model), content=json.dumps(record.texts, ensure_ascii=False)

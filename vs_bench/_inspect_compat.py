@@ -1,0 +1,26 @@
+"""Every import from Inspect's private modules (``inspect_ai._*``), in one place.
+
+Pinned to inspect-ai 0.3.285; an upgrade that moves one of these breaks here first.
+"""
+
+from __future__ import annotations
+
+# The error type Inspect's CLI prints without a traceback; VsBenchError subclasses it
+# so `inspect eval` shows our one-line messages the same way.
+from inspect_ai._util.error import PrerequisiteError
+
+# Registry look-ups: preflight checks a model provider exists before Inspect starts
+# (Inspect itself raises a bare ValueError with a traceback).
+from inspect_ai._util.registry import RegistryInfo, registry_find, registry_unqualified_name
+
+# The eval's GenerateConfig (--seed, --cache) as seen by a solver: the solver derives a
+# seed and a cache scope per draw from them.
+from inspect_ai.model._generate_config import active_generate_config
+
+__all__ = [
+    "PrerequisiteError",
+    "RegistryInfo",
+    "active_generate_config",
+    "registry_find",
+    "registry_unqualified_name",
+]
