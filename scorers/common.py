@@ -19,6 +19,7 @@ from inspect_ai.scorer import (
     score_reducer,
 )
 
+from vs_bench.draws import SampleDraws
 from vs_bench.scorers.catalogue import is_count, keys_of
 
 
@@ -61,6 +62,22 @@ def scorer_metrics(scorer: str) -> list[dict[str, list[Metric]]]:
     return [{key: [run_level_metric(key)] for key in keys_of(scorer)}]
 
 
+def delivery_notes(draws: SampleDraws) -> list[str]:
+    """What went wrong in delivering the draws, for a score's explanation: replies that
+    did not parse (with the first error), candidates beyond or short of the k asked."""
+    notes = []
+    if draws.failures:
+        notes.append(
+            f"{len(draws.failures)} of {draws.replies} replies did not parse "
+            f"(first: {draws.failures[0].error})"
+        )
+    if draws.over_delivered:
+        notes.append(f"{draws.over_delivered} candidates beyond the k asked were dropped")
+    if draws.under_delivered:
+        notes.append(f"{draws.under_delivered} candidates short of the k asked")
+    return notes
+
+
 @score_reducer(name="epochs")
 def epoch_reducer() -> ScoreReducer:
     """One score per prompt from its epochs: counts summed, other keys averaged.
@@ -70,11 +87,24 @@ def epoch_reducer() -> ScoreReducer:
 
     def reduce(scores: list[Score]) -> Score:
         if not isinstance(scores[0].value, dict):
-            return Score(value=_defined_mean(float(s.as_float()) for s in scores))
+            return Score(
+                value=_defined_mean(float(s.as_float()) for s in scores),
+                explanation=_joined_explanations(scores),
+            )
         value = {}
         for key in scores[0].value:
             values = [float(s.value[key]) for s in scores]  # type: ignore[index, arg-type]
             value[key] = sum(values) if is_count(key) else _defined_mean(values)
-        return Score(value=value, explanation=scores[0].explanation)
+        return Score(value=value, explanation=_joined_explanations(scores))
 
     return reduce
+
+
+def _joined_explanations(scores: list[Score]) -> str | None:
+    """The epochs' explanations, one line each (the only one when there is one epoch)."""
+    lines = [s.explanation for s in scores if s.explanation]
+    if len(scores) == 1 or not lines:
+        return lines[0] if lines else None
+    return "\n".join(
+        f"epoch {i}: {s.explanation}" for i, s in enumerate(scores, 1) if s.explanation
+    )

@@ -9,45 +9,91 @@ from inspect_ai.solver import TaskState
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import SampleDraws
 from vs_bench.scorers.catalogue import DISTRIBUTION, keys_of
-from vs_bench.scorers.common import scorer_metrics
-from vs_bench.scorers.distribution import chi_square_uniform, coverage, kl_from_uniform
+from vs_bench.scorers.common import delivery_notes, scorer_metrics
+from vs_bench.scorers.distribution import (
+    chao1,
+    chi_square_uniform,
+    coverage,
+    hill_number,
+    kl_from_uniform,
+    kl_mm,
+    sample_coverage,
+)
 
 # the keys of ``distribution_score``, in display order (the metric catalogue's rows)
 KEYS = keys_of(DISTRIBUTION)
 
 
 def distribution_score(
-    counts: np.ndarray, invalid: int, parse_failures: int = 0, replies: int = 0
+    counts: np.ndarray,
+    invalid: int,
+    parse_failures: int = 0,
+    replies: int = 0,
+    over_delivered: int = 0,
+    under_delivered: int = 0,
 ) -> dict[str, float]:
-    """Every per-prompt distribution metric, from counts over the answer set."""
+    """Every per-prompt distribution metric, from counts over the answer set, in the
+    catalogue's order (the primary metric, KL, first)."""
     n_draws = int(counts.sum()) + invalid
     chi2 = chi_square_uniform(counts)
+    richness = chao1(counts)
     nan = float("nan")
-    return {
+    values = {
         "kl": kl_from_uniform(counts),
+        "kl_mm": float(kl_mm(counts)),
         "coverage": coverage(counts),
         "precision": (n_draws - invalid) / n_draws if n_draws else nan,
         "chi2": chi2.statistic,
         "chi2_dof": float(chi2.dof),
         "chi2_p": chi2.p_value,
+        "chi2_p_under": chi2.p_under,
+        **{f"hill_{q}": float(hill_number(counts, q)) for q in (0, 1, 2)},
+        "chao1": float(richness.estimate),
+        "chao1_lo": float(richness.low),
+        "chao1_hi": float(richness.high),
+        "sample_coverage": float(sample_coverage(counts)),
         "invalid_rate": invalid / n_draws if n_draws else nan,
         "parse_failures": float(parse_failures),
         "parse_failure_rate": parse_failures / replies if replies else nan,
         "n_valid": float(n_draws - invalid),
+        "over_delivered": float(over_delivered),
+        "under_delivered": float(under_delivered),
     }
+    return {key: values[key] for key in KEYS}
+
+
+def explanation(values: dict[str, float], draws: SampleDraws) -> str:
+    """One line for ``inspect view``: the primary metric, its N, and what went wrong."""
+    return "; ".join(
+        [
+            f"KL {values['kl']:.3f} (Miller-Madow {values['kl_mm']:.3f}) over "
+            f"{len(draws.draws)} draws, {values['n_valid']:.0f} in the answer set",
+            *delivery_notes(draws),
+        ]
+    )
 
 
 @scorer(metrics=scorer_metrics(DISTRIBUTION))
 def distribution_scorer() -> Scorer:
-    """KL, chi-square, coverage, precision and parse failures against a uniform reference."""
+    """KL (plug-in and Miller-Madow), chi-square, coverage, precision, Hill numbers, Chao1,
+    sample coverage, parse failures and delivery counts against a uniform reference."""
 
     async def score(state: TaskState, target: Target) -> Score:
         answers = AnswerSet.from_aliases(state.metadata["answer_set"])
         draws = SampleDraws.load(state.store)
         counts, invalid = answers.counts(draws.texts)
+        values = distribution_score(
+            counts,
+            invalid,
+            len(draws.failures),
+            draws.replies,
+            draws.over_delivered,
+            draws.under_delivered,
+        )
         return Score(
-            value=distribution_score(counts, invalid, len(draws.failures), draws.replies),
+            value=values,
             answer=state.output.completion,
+            explanation=explanation(values, draws),
             metadata={
                 "counts": dict(zip(answers.canonical, counts.tolist(), strict=True)),
                 "n_draws": len(draws.draws),

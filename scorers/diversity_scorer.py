@@ -8,7 +8,7 @@ from inspect_ai.solver import TaskState
 
 from vs_bench.draws import SampleDraws
 from vs_bench.scorers.catalogue import DIVERSITY, keys_of
-from vs_bench.scorers.common import scorer_metrics
+from vs_bench.scorers.common import delivery_notes, scorer_metrics
 from vs_bench.scorers.embedding import Embedder, check_embedder, get_embedder, semantic_diversity
 from vs_bench.scorers.text_diversity import text_metrics
 
@@ -46,14 +46,20 @@ def diversity_scorer(embedder: str | None = None) -> Scorer:
         # model load and encoding are CPU work: off the event loop, so other samples go on
         values, embedder_name = await anyio.to_thread.run_sync(measure, draws.texts)
         failures = len(draws.failures)
+        values |= {
+            "parse_failures": float(failures),
+            "parse_failure_rate": failures / draws.replies if draws.replies else float("nan"),
+            "n_draws": float(len(draws.draws)),
+            "over_delivered": float(draws.over_delivered),
+            "under_delivered": float(draws.under_delivered),
+        }
+        n = len(draws.draws)
+        primary = f"semantic diversity {values['semantic_diversity']:.1f} over {n} draws"
         return Score(
-            value={
-                **values,
-                "parse_failures": float(failures),
-                "parse_failure_rate": failures / draws.replies if draws.replies else float("nan"),
-                "n_draws": float(len(draws.draws)),
-            },
+            # catalogue order, so the primary metric leads in ``inspect view``
+            value={k: values[k] for k in KEYS if k in values} | values,
             answer=state.output.completion,
+            explanation="; ".join([primary, *delivery_notes(draws)]),
             metadata={
                 "embedder": embedder_name,
                 "n_draws": len(draws.draws),

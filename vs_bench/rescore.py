@@ -31,8 +31,9 @@ from vs_bench.scorers.distribution_scorer import distribution_score
 from vs_bench.scorers.diversity_scorer import diversity_scoring
 
 PromptScoring = Callable[[str, list[str]], dict[str, float]]
-# Replies were parsed before they were written, so parse failures are not in the file.
-_UNKNOWN_IN_FILES = ("parse_failures", "parse_failure_rate")
+# Replies were parsed before they were written, so parse failures are not in the file,
+# nor how many candidates a reply gave beyond or short of the k asked.
+_UNKNOWN_IN_FILES = ("parse_failures", "parse_failure_rate", "over_delivered", "under_delivered")
 
 
 def answer_set_scoring(prompt: str, texts: list[str]) -> dict[str, float]:
