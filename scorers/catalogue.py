@@ -90,8 +90,20 @@ CATALOGUE: Mapping[str, MetricSpec] = _rows(
                "distinct trigrams / trigrams over the responses, x100", _V),
     MetricSpec("self_bleu", "self-BLEU", False, "rate", True, "0-100",
                "mean BLEU-4 of each response against the others, x100", _V),
+    MetricSpec("vendi", "Vendi", True, "rate", True, "1-N responses",
+               "Vendi score (order 1, cosine kernel of the embeddings): effective number of "
+               "distinct responses", _V),
+    MetricSpec("distinct_k", "distinct_k", True, "rate", True, "1-N classes",
+               "functional-equivalence classes among the N responses (NoveltyBench): "
+               "embedding cosine >= 0.80, or the partitioner model's groups", _V),
     MetricSpec("quality", "quality", True, "rate", True, "0-100",
                "grader model's rubric score of the responses", _Q),
+    MetricSpec("utility_k", "utility_k", True, "rate", True, "0-100",
+               "NoveltyBench's patience-discounted (p = 0.8) quality of the responses that "
+               "start a new class; needs the grader", _Q),
+    MetricSpec("homogeneity", "cross-model sim.", False, "rate", True, "0-100",
+               "mean cosine similarity x100 of this model's responses and the other models' "
+               "to the same prompt (same task and format); computed by the leaderboard", ()),
     MetricSpec("calib_ece", "calib. ECE", False, "rate", True, "0-1",
                "expected calibration error of the stated probabilities vs the draws", _C),
     MetricSpec("parse_failure_rate", "parse fail.", False, "rate", True, "0-1",
@@ -133,6 +145,8 @@ CATALOGUE: Mapping[str, MetricSpec] = _rows(
                "responses the grader scored", _Q),
     MetricSpec("quality_parse_failures", "grader parse fail.", None, "count", False,
                "responses", "grader replies that did not parse", _Q),
+    MetricSpec("partition_parse_failures", "partitioner parse fail.", None, "count", False,
+               "replies", "partitioner replies that did not parse (distinct_k undefined)", _V),
     # --- calibration details (empirical target, then the uniform reference)
     MetricSpec("prob_sum_mean", "prob. sum", None, "rate", False, "probability",
                "mean sum of the probabilities stated in one reply (1 if normalised)", _C),

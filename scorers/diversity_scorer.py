@@ -2,28 +2,63 @@
 
 from __future__ import annotations
 
+import math
+
 import anyio
+from inspect_ai.model import get_model, model_roles
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
 from vs_bench.draws import SampleDraws
+from vs_bench.parsing import ParseError
 from vs_bench.scorers.catalogue import DIVERSITY, keys_of
 from vs_bench.scorers.common import delivery_notes, scorer_metrics
 from vs_bench.scorers.embedding import Embedder, check_embedder, get_embedder, semantic_diversity
+from vs_bench.scorers.similarity import (
+    DEFAULT_THRESHOLD,
+    distinct_k,
+    parse_partition,
+    partition_prompt,
+    similarity_classes,
+    vendi,
+)
 from vs_bench.scorers.text_diversity import text_metrics
 
 # the keys the scorer reports, in display order (the metric catalogue's rows)
 KEYS = keys_of(DIVERSITY)
+# optional model role that sorts the responses into functional-equivalence classes
+PARTITIONER_ROLE = "partitioner"
+EMBEDDING_PARTITION = f"embedding cosine >= {DEFAULT_THRESHOLD}"
 
 
 def diversity_score(texts: list[str], embedder: Embedder) -> dict[str, float]:
-    """Every diversity metric of one prompt's responses (semantic_diversity, text_metrics)."""
-    return {"semantic_diversity": semantic_diversity(embedder.encode(texts)), **text_metrics(texts)}
+    """Every diversity metric of one prompt's responses (semantic_diversity, vendi,
+    distinct_k by embedding similarity, text_metrics)."""
+    vectors = embedder.encode(texts)
+    return {
+        "semantic_diversity": semantic_diversity(vectors),
+        "vendi": vendi(vectors),
+        "distinct_k": distinct_k(similarity_classes(vectors)),
+        **text_metrics(texts),
+    }
 
 
 def diversity_scoring(prompt: str, texts: list[str]) -> dict[str, float]:
     """``vs-bench score``'s per-prompt scoring, with the default embedder."""
     return diversity_score(texts, get_embedder())
+
+
+async def partitioner_classes(
+    request: str, texts: list[str]
+) -> tuple[list[int] | None, str | None]:
+    """Classes of ``texts`` from the partitioner role's one reply: (classes, None), or
+    (None, the parse error) when the reply does not parse."""
+    partitioner = get_model(role=PARTITIONER_ROLE)
+    output = await partitioner.generate(partition_prompt(request, texts))
+    try:
+        return parse_partition(output.completion, len(texts)).tolist(), None
+    except ParseError as ex:
+        return None, str(ex)
 
 
 
@@ -37,14 +72,23 @@ def diversity_scorer(embedder: str | None = None) -> Scorer:
     """
     spec = check_embedder(embedder)
 
-    def measure(texts: list[str]) -> tuple[dict[str, float], str]:
+    def measure(texts: list[str]) -> tuple[dict[str, float], list[int], str]:
         model = get_embedder(spec)
-        return diversity_score(texts, model), model.name
+        # the embedder caches its encodings: the classes cost no second encoding
+        classes = similarity_classes(model.encode(texts)).tolist()
+        return diversity_score(texts, model), classes, model.name
 
     async def score(state: TaskState, target: Target) -> Score:
         draws = SampleDraws.load(state.store)
         # model load and encoding are CPU work: off the event loop, so other samples go on
-        values, embedder_name = await anyio.to_thread.run_sync(measure, draws.texts)
+        values, embedded, embedder_name = await anyio.to_thread.run_sync(measure, draws.texts)
+        classes: list[int] | None = embedded
+        partition, partition_error = EMBEDDING_PARTITION, None
+        if PARTITIONER_ROLE in model_roles() and len(draws.texts) > 1:
+            partition = f"partitioner {get_model(role=PARTITIONER_ROLE)}"
+            classes, partition_error = await partitioner_classes(state.input_text, draws.texts)
+            values["distinct_k"] = math.nan if classes is None else distinct_k(classes)
+        values["partition_parse_failures"] = float(partition_error is not None)
         failures = len(draws.failures)
         values |= {
             "parse_failures": float(failures),
@@ -59,9 +103,13 @@ def diversity_scorer(embedder: str | None = None) -> Scorer:
             # catalogue order, so the primary metric leads in ``inspect view``
             value={k: values[k] for k in KEYS if k in values} | values,
             answer=state.output.completion,
-            explanation="; ".join([primary, *delivery_notes(draws)]),
+            explanation="; ".join([primary, *delivery_notes(draws)] + (
+                [f"partitioner reply did not parse: {partition_error}"] if partition_error else []
+            )),
             metadata={
                 "embedder": embedder_name,
+                "partition": partition,
+                "classes": classes,  # functional-equivalence class of each draw (utility_k)
                 "n_draws": len(draws.draws),
                 "failures": [f.error for f in draws.failures],
             },

@@ -86,6 +86,7 @@ def test_scripted_grader_gives_the_known_quality() -> None:
         "quality": pytest.approx(60.0),
         "quality_judged": 4,
         "quality_parse_failures": 2,
+        "utility_k": pytest.approx(math.nan, nan_ok=True),  # no diversity scorer: no classes
     }
 
 

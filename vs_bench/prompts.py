@@ -113,3 +113,18 @@ JUDGE_NOT_APPLICABLE = (
     "If a criterion does not apply to this text (for example, characters in a poem "
     "without any), give null for it."
 )
+
+# Functional-equivalence classes by a model (optional, through the `partitioner` model
+# role): one call per prompt with all its responses, numbered from 1.
+PARTITION_TEMPLATE = (
+    "Below are {count} numbered responses to the same request. Sort them into groups of "
+    "functionally equivalent responses: two responses belong in the same group when a "
+    "reader who has read one would gain nothing new from reading the other, because they "
+    "tell the same joke, story, image or idea, even in different words, order or length. "
+    "Responses that differ in substance (another punchline, plot, subject or central "
+    "image) go in different groups, even when they share a topic or words of the request."
+    "\n\nRequest:\n{prompt}\n\n{responses}\n\n"
+    'Return ONLY a JSON object {{"groups": [[<response numbers>], ...]}} in which every '
+    "number from 1 to {count} appears in exactly one group."
+)
+PARTITION_ITEM = "### Response {number}\n{text}"
