@@ -253,14 +253,17 @@ def chao1(counts: Counts, z: float = Z_95) -> Chao1:
     )
 
 
-def rarefied_richness(counts: Counts, sizes: npt.ArrayLike) -> npt.NDArray[np.float64]:
+def rarefied_richness(
+    counts: Counts, sizes: npt.ArrayLike, invalid: int = 0
+) -> npt.NDArray[np.float64]:
     """Expected number of distinct answers in a subsample of m of the N draws, drawn
     without replacement, for each m in ``sizes`` (exact rarefaction):
 
         E[S_m] = Σ_i [1 − C(N − X_i, m) / C(N, m)]                 (Hurlbert 1971)
 
-    X_i the count of answer i. This is the mean over every subset of size m, so it
-    is smoother than averaging a few random subsets. NaN for m > N.
+    X_i the count of answer i, N = Σ X_i + ``invalid`` (draws outside the answer set
+    are subsampled too, but are no answer). This is the mean over every subset of size
+    m, so it is smoother than averaging a few random subsets. NaN for m > N.
 
     Hurlbert, S. H. (1971). The nonconcept of species diversity: a critique and
     alternative parameters. Ecology 52(4), 577-586; Chao & Jost (2012).
@@ -269,7 +272,7 @@ def rarefied_richness(counts: Counts, sizes: npt.ArrayLike) -> npt.NDArray[np.fl
     if observed.ndim != 1:
         raise ValueError("rarefied_richness: pass one vector of counts")
     observed = observed[observed > 0]
-    n = observed.sum()
+    n = observed.sum() + invalid
     m = np.asarray(sizes, dtype=float).reshape(-1, 1)
     rest = n - observed  # draws that are not answer i
     # ln C(N − X_i, m) − ln C(N, m), −inf where N − X_i < m (answer i is always drawn)

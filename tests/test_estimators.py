@@ -165,3 +165,35 @@ def test_miller_madow_reduces_the_bias_of_the_plug_in_kl() -> None:
     # faces not drawn (S_obs < K); the standard error of each mean is about 0.001
     assert abs(corrected.mean()) < 0.1 * plug_in.mean()
     assert corrected.mean() == pytest.approx(0.0033, abs=0.003)
+
+
+def test_rarefaction_subsamples_the_invalid_draws_too() -> None:
+    # answers 0, 0, 1 and one invalid draw: all 6 pairs of the 4 draws
+    pairs = itertools.combinations(["a", "a", "b", None], 2)
+    expected = np.mean([len({x for x in pair if x is not None}) for pair in pairs])
+    assert rarefied_richness([2, 1], [2], invalid=1)[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_sample_size_plot_draws_the_rarefied_coverage_and_the_ideal_curve() -> None:
+    from vs_bench import plots
+    from vs_bench.answer_set import AnswerSet
+    from vs_bench.leaderboard import PromptDraws
+
+    answers = AnswerSet.of_labels(range(1, 7))
+    texts = ["1", "1", "2", "x", "3", "1"]  # one invalid draw
+    prompt = PromptDraws("roll", answers, texts)
+    sizes, coverage = plots.rarefied_coverage([prompt, prompt], upto=50)
+    assert sizes.tolist() == [1, 2, 3, 4, 5, 6]  # up to the 6 logged draws
+    codes = [answers.match(t) for t in texts]
+    for m, value in zip(sizes, coverage, strict=True):
+        subsets = itertools.combinations(codes, int(m))
+        by_hand = np.mean([len({c for c in s if c is not None}) for s in subsets]) / 6
+        assert value == pytest.approx(by_hand, rel=1e-12)
+    curve = plots.subsample([prompt], [1, 3, 6], repeats=20)
+    figure = plots.sample_size_figure(
+        "t", [("direct", curve)], [6], [1, 3, 6], rarefied={"direct": (sizes, coverage)}
+    )
+    lines = figure.axes[1].get_lines()
+    assert np.array_equal(lines[0].get_ydata(), coverage)
+    ideal_n, ideal = lines[-1].get_xdata(), lines[-1].get_ydata()
+    assert np.allclose(ideal, 1 - (5 / 6) ** np.asarray(ideal_n, dtype=float))

@@ -33,6 +33,7 @@ from vs_bench.leaderboard import (
     slug,
 )
 from vs_bench.scorers.calibration import verbalized_distribution
+from vs_bench.scorers.distribution import expected_richness_uniform, rarefied_richness
 
 SIZES = (1, 3, 5, 10, 50)  # the seed's sample sizes
 REPEATS = 200  # random subsets per size
@@ -134,7 +135,21 @@ def summarise(values: np.ndarray) -> dict[str, float]:
 
 def expected_coverage(answer_sizes: Sequence[int], size: int) -> float:
     """E[coverage] of ``size`` i.i.d. uniform draws, mean over prompts with K answers each."""
-    return float(np.mean([1 - (1 - 1 / k) ** size for k in answer_sizes]))
+    return float(np.mean([expected_richness_uniform(k, size) / k for k in answer_sizes]))
+
+
+def rarefied_coverage(prompts: Sequence[PromptDraws], upto: int) -> tuple[np.ndarray, np.ndarray]:
+    """Coverage at n = 1..``upto`` (at most the fewest logged draws), mean over prompts,
+    by exact rarefaction of each prompt's logged draws (the mean over all subsets)."""
+    coded = [(p.answers.size, _codes(p)) for p in prompts]
+    available = min((len(c) for _, c in coded), default=0)
+    sizes = np.unique(np.geomspace(1, max(min(upto, available), 1), 60).round().astype(int))
+    per_prompt = [
+        rarefied_richness(np.bincount(codes[codes >= 0], minlength=k), sizes,
+                          invalid=int(np.sum(codes < 0))) / k
+        for k, codes in coded
+    ]
+    return sizes, np.mean(per_prompt, axis=0) if per_prompt else np.full(sizes.shape, np.nan)
 
 
 # ---------------------------------------------------------------------------- figures
@@ -215,10 +230,13 @@ def sample_size_figure(
     answer_sizes: Sequence[int],
     sizes: Sequence[int] = SIZES,
     repeats: int = REPEATS,
+    rarefied: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> Figure:
     """KL, coverage and chi-square p against N, one line per curve (mean, 95% band).
 
-    ``answer_sizes`` (K of each prompt) gives the coverage expected of a uniform sampler.
+    ``answer_sizes`` (K of each prompt) gives the coverage expected of a uniform sampler,
+    K(1 − (1 − 1/K)^n); ``rarefied`` (curve name -> n, coverage) replaces a curve's
+    subset mean of coverage by its exact rarefaction (``rarefied_coverage``).
     """
     fig = Figure(figsize=(4.6 * len(CURVE_KEYS), 3.6), layout="constrained")
     axes = fig.subplots(1, len(CURVE_KEYS))
@@ -226,10 +244,14 @@ def sample_size_figure(
         xs = sorted(curve)
         for ax, key in zip(axes, CURVE_KEYS, strict=True):
             summary = [summarise(curve[x][key]) for x in xs]
-            line = ax.plot(xs, [s["mean"] for s in summary], marker="o", label=name)[0]
+            if key == "coverage" and rarefied and name in rarefied:
+                line = ax.plot(*rarefied[name], label=name)[0]
+            else:
+                line = ax.plot(xs, [s["mean"] for s in summary], marker="o", label=name)[0]
             ax.fill_between(xs, [s["low"] for s in summary], [s["high"] for s in summary],
                             color=line.get_color(), alpha=0.15)
-    axes[1].plot(sizes, [expected_coverage(answer_sizes, s) for s in sizes],
+    ideal = np.unique(np.geomspace(1, max(sizes), 60).round().astype(int))
+    axes[1].plot(ideal, [expected_coverage(answer_sizes, int(s)) for s in ideal],
                  color="black", linestyle=":", label="uniform sampler (expected)")
     for ax, key in zip(axes, CURVE_KEYS, strict=True):
         ax.set_xscale("log")
@@ -238,7 +260,8 @@ def sample_size_figure(
         ax.set_xlabel("N (draws per prompt, subsampled)")
         ax.set_title(_metric_title(key), fontsize=10)
     _legend(fig, axes)
-    fig.suptitle(f"{title}: metric vs N ({repeats} random subsets per N, 95% band)")
+    how = "; coverage: exact rarefaction" if rarefied else ""
+    fig.suptitle(f"{title}: metric vs N ({repeats} random subsets per N, 95% band{how})")
     return fig
 
 
@@ -372,8 +395,10 @@ def plot_runs(
             written += save(histogram_figure(title, panels), out,
                             f"hist_{slug(task)}_{slug(model)}{suffix}")
         curves = [(r.format, subsample(r.draws, sizes)) for r in group]
+        rarefied = {r.format: rarefied_coverage(r.draws, max(sizes)) for r in group}
         figure = sample_size_figure(f"{model} on {task}", curves,
-                                    [d.answers.size for d in group[0].draws], sizes)
+                                    [d.answers.size for d in group[0].draws], sizes,
+                                    rarefied=rarefied)
         written += save(figure, out, f"sample_size_{slug(task)}_{slug(model)}")
         stated = [r for r in group if any(p is not None for d in r.draws for p in d.probabilities)]
         if stated:
