@@ -27,6 +27,7 @@ from rich.table import Table
 from rich.text import Text
 from scipy import stats
 
+from vs_bench import homogeneity
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import STORE_KEY, SampleDraws
 from vs_bench.errors import VsBenchError
@@ -82,6 +83,9 @@ class Run:
     per_epoch: dict[str, list[float]]  # key -> values of each epoch (one-prompt tasks)
     epochs: int
     draws: list[PromptDraws] = field(default_factory=list)
+    # sample id -> (prompt, logged texts), every task; the embedder spec of creative runs
+    responses: dict[Any, tuple[str, list[str]]] = field(default_factory=dict)
+    embedder: str | None = None
 
     @property
     def prompts(self) -> int:
@@ -176,6 +180,7 @@ def load_runs(log_dir: str | Path) -> tuple[list[Run], list[str]]:
         notes.append(f"{superseded} older log(s) of the same model x task x format are left out")
     if foreign:
         notes.append(f"{foreign} log(s) of other benchmarks are left out")
+    notes += homogeneity.annotate(runs)  # creative tasks with two or more models
     return runs, notes
 
 
@@ -232,6 +237,8 @@ def _run(log: EvalLog, location: str) -> Run:
         per_epoch=dict(per_epoch),
         epochs=log.eval.config.epochs or 1,
         draws=draws,
+        responses={sid: (prompt, texts) for sid, (prompt, _, texts, _) in grouped.items()},
+        embedder=(log.eval.task_args or {}).get("embedder"),
     )
 
 

@@ -21,6 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from scipy import stats
 
+from vs_bench import homogeneity
 from vs_bench.formats import FORMATS
 from vs_bench.leaderboard import (
     IDEAL_MODEL,
@@ -332,6 +333,39 @@ def tradeoff_figure(task: str, runs: Sequence[Run]) -> Figure:
     return fig
 
 
+def homogeneity_figure(task: str, results: Sequence[homogeneity.Homogeneity]) -> Figure:
+    """Models x models mean cosine similarity (x100) of responses to the same prompt, one
+    panel per format: across models off the diagonal, within a model on it."""
+    ncols = min(3, len(results))
+    nrows = math.ceil(len(results) / ncols)
+    size = max(len(r.models) for r in results)
+    side = max(3.6, 0.9 * size + 2.0)
+    fig = Figure(figsize=(side * ncols + 1.0, side * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    defined = np.concatenate([r.matrix[~np.isnan(r.matrix)] for r in results])
+    low, high = (float(defined.min()), float(defined.max())) if defined.size else (0.0, 100.0)
+    image = None
+    for ax, result in zip(axes, results, strict=False):
+        image = ax.imshow(result.matrix, vmin=low, vmax=high, cmap="viridis")
+        labels = [_short(m, 18) for m in result.models]
+        ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right", fontsize=8)
+        ax.set_yticks(range(len(labels)), labels, fontsize=8)
+        middle = (low + high) / 2
+        for (i, j), value in np.ndenumerate(result.matrix):
+            text = "n/a" if math.isnan(value) else f"{value:.1f}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                    color="black" if not math.isnan(value) and value > middle else "white")
+        ax.set_title(f"{result.format}  ({result.prompts} prompts)", fontsize=10)
+    for ax in axes[len(results):]:
+        ax.set_visible(False)
+    if image is not None:
+        fig.colorbar(image, ax=axes[: len(results)].tolist(), shrink=0.8,
+                     label="mean cosine similarity x100")
+    fig.suptitle(f"{task}: similarity of responses to the same prompt\n"
+                 "across models (off the diagonal), within a model (diagonal)")
+    return fig
+
+
 def _legend(fig: Figure, axes: Iterable[Axes]) -> None:
     """One legend for all panels, below them, so that it hides no bar or line."""
     entries: dict[str, Artist] = {}
@@ -414,6 +448,10 @@ def plot_runs(
         ]
         if judged:
             written += save(tradeoff_figure(task, judged), out, f"tradeoff_{slug(task)}")
+    similarity, _ = homogeneity.measure(runs)  # creative tasks with two or more models
+    for task in dict.fromkeys(h.task for h in similarity):
+        figure = homogeneity_figure(task, [h for h in similarity if h.task == task])
+        written += save(figure, out, f"homogeneity_{slug(task)}")
     return written
 
 
