@@ -315,3 +315,18 @@ def test_without_a_grader_utility_k_is_undefined() -> None:
     score = log.samples[0].scores["quality_scorer"]  # type: ignore[index]
     assert math.isnan(score.value["utility_k"])  # type: ignore[index]
     assert "--model-role grader=" in (score.explanation or "")
+
+
+@pytest.mark.embed
+def test_vs_bench_score_reports_vendi_and_distinct_k(tmp_path: Path) -> None:
+    from vs_bench.rescore import score_responses
+    from vs_bench.scorers.embedding import get_embedder
+
+    texts = ["a quiet sea at night", "a quiet sea at night", "bread rises in the oven"]
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps({"prompt": "Write about the sea.", "responses": texts}), "utf-8")
+    result = score_responses(path, "joke")
+    vectors = get_embedder().encode(texts)
+    assert result["distinct_k"] == 2  # the repeated text is one class
+    assert result["vendi"] == pytest.approx(vendi(vectors))
+    assert 1 < result["vendi"] < 2
