@@ -117,7 +117,8 @@ def vs_sampler(fmt: Format, budget: Budget, options: PromptOptions) -> Solver:
                 output = await model.generate(
                     messages,
                     config=GenerateConfig(
-                        seed=draw_seed(active.seed, *where),
+                        # the format too: an ideal sampler's draws differ between formats
+                        seed=draw_seed(active.seed, fmt.name, *where),
                         response_schema=schema,
                         num_choices=several,
                     ),
