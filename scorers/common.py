@@ -7,13 +7,26 @@ is the metric catalogue's (``scorers.catalogue``).
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
+# Private registry API (inspect-ai 0.3.285), used only by ``register_unqualified_scorers``:
+# there is no public way to add a second name for a scorer.
+from inspect_ai._util.registry import (
+    RegistryInfo,
+    registry_add,
+    registry_find,
+    registry_info,
+    registry_lookup,
+    registry_unqualified_name,
+)
 from inspect_ai.scorer import (
     Metric,
     SampleScore,
     Score,
+    Scorer,
     ScoreReducer,
     metric,
     score_reducer,
@@ -53,13 +66,14 @@ def run_level_metric(key: str) -> Metric:
     return total() if is_count(key) else mean_defined()
 
 
-def scorer_metrics(scorer: str) -> list[dict[str, list[Metric]]]:
+def scorer_metrics(scorer: str) -> dict[str, list[Metric]]:
     """Inspect metrics of a dict-valued scorer: one aggregate per catalogue key it reports.
 
-    The list-of-dict form keeps the catalogue's order in the log, so the task's primary
-    metric is the one ``inspect view`` shows first.
+    The dict form (not a list holding a dict, which adds an empty score of the scorer's
+    own name in front) makes the first key, the task's primary metric, the log's first
+    score: the headline that ``inspect view`` shows in its log list and header.
     """
-    return [{key: [run_level_metric(key)] for key in keys_of(scorer)}]
+    return {key: [run_level_metric(key)] for key in keys_of(scorer)}
 
 
 def delivery_notes(draws: SampleDraws) -> list[str]:
@@ -108,3 +122,32 @@ def _joined_explanations(scores: list[Score]) -> str | None:
     return "\n".join(
         f"epoch {i}: {s.explanation}" for i, s in enumerate(scores, 1) if s.explanation
     )
+
+
+def register_unqualified_scorers(package: str = "vs_bench") -> list[str]:
+    """Register each of ``package``'s scorers under its unqualified name as well.
+
+    A log records its scorers by unqualified name ("distribution_scorer"), while the
+    registry knows a package's scorers only qualified ("vs_bench/distribution_scorer"),
+    so ``inspect score LOG`` without ``--scorer`` could not rebuild them. With these
+    aliases it rebuilds every scorer of the log, with its logged options. A name that
+    is taken already (say, by one of Inspect's own scorers) is left alone. Returns the
+    names added.
+    """
+    added = []
+    for factory in registry_find(
+        lambda info: info.type == "scorer" and info.name.startswith(f"{package}/")
+    ):
+        info = registry_info(factory)
+        alias = registry_unqualified_name(info.name)
+        if registry_lookup("scorer", alias) is not None:
+            continue
+
+        # a distinct object: tagging the factory itself would rename it
+        def create(*args: Any, _factory: Any = factory, **kwargs: Any) -> Scorer:
+            return cast(Scorer, _factory(*args, **kwargs))
+
+        functools.update_wrapper(create, cast(Callable[..., Scorer], factory))
+        registry_add(create, RegistryInfo(type="scorer", name=alias, metadata=info.metadata))
+        added.append(alias)
+    return added

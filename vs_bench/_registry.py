@@ -13,6 +13,7 @@ from inspect_ai import Task, task
 
 from vs_bench import providers  # noqa: F401  (registers random/...)
 from vs_bench.formats import FORMATS
+from vs_bench.scorers.common import register_unqualified_scorers
 from vs_bench.tasks import FAMILIES
 
 
@@ -35,3 +36,5 @@ for _family_name, _family in FAMILIES.items():
         _name = f"{_family_name}_{_format}"
         TASKS[_name] = task(name=_name)(_with_format(_family, _format))
 globals().update(TASKS)
+# logs name scorers unqualified: let `inspect score LOG` find ours by those names
+register_unqualified_scorers()
