@@ -7,7 +7,16 @@ from collections.abc import Callable
 from inspect_ai import Task
 
 from vs_bench.answer_set import AnswerSet
-from vs_bench.tasks import answer_sets, creative, numbers
+from vs_bench.tasks import (
+    answer_sets,
+    creative,
+    numbers,
+    safety,
+    simpleqa,
+    state_probe,
+    synthetic,
+    target_dist,
+)
 
 # family name -> task function taking ``format`` and the family's parameters
 FAMILIES: dict[str, Callable[..., Task]] = {
@@ -18,11 +27,18 @@ FAMILIES: dict[str, Callable[..., Task]] = {
     "poem": creative.poem,
     "story": creative.story,
     "joke": creative.joke,
+    "state_probe": state_probe.state_probe,
+    "target_dist": target_dist.target_dist,
+    "simpleqa": simpleqa.simpleqa,
+    "safety": safety.safety,
+    "synthetic_math": synthetic.synthetic_math,
+    "synthetic_negative": synthetic.synthetic_negative,
 }
 
 # prompt -> answer set of the ideal sampler (random/python), per family
 REFERENCES: list[Callable[[str], AnswerSet | None]] = [
-    numbers.reference, answer_sets.reference, creative.reference,
+    numbers.reference, answer_sets.reference, creative.reference, state_probe.reference,
+    target_dist.reference, simpleqa.reference, safety.reference, synthetic.reference,
 ]
 
 

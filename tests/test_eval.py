@@ -13,7 +13,7 @@ from scipy import stats
 from vs_bench._registry import TASKS
 from vs_bench.draws import SampleDraws
 from vs_bench.formats import FORMATS
-from vs_bench.tasks import FAMILIES, creative, reference_for
+from vs_bench.tasks import FAMILIES, reference_for
 
 
 def run(task_name: str, model: object = "random/python", **kwargs: object) -> EvalLog:
@@ -40,14 +40,20 @@ def test_every_format_yields_n_valid_draws(family: str, fmt: str) -> None:
     log = run(f"{family}_{fmt}", task_args={"n": 20, "limit": 1}, seed=3)
     (record,) = draws(log)
     assert len(record.draws) == 20
-    # creative tasks have no answer set: every scored draw counts
-    assert metric(log, "n_draws" if family in creative.WORDS else "n_valid") == 20
+    # tasks without an answer set (creative, graded) count every scored draw
+    assert log.results is not None
+    counted = {s.name for s in log.results.scores} & {"n_valid"} or {"n_draws"}
+    assert metric(log, counted.pop()) == 20
     assert metric(log, "parse_failures") == 0
     if FORMATS[fmt].probabilities:
         assert log.samples is not None
         answers = reference_for(str(log.samples[0].input))
         assert answers is not None
-        assert all(d.probability == pytest.approx(1 / answers.size) for d in record.draws)
+        # the ideal sampler states each answer's reference probability (1/K unless weighted)
+        assert all(
+            d.probability == pytest.approx(answers.reference[answers.match(d.text)])
+            for d in record.draws
+        )
 
 
 def test_logged_p_value_is_the_chi_square_survival_function() -> None:

@@ -73,7 +73,8 @@ class AnswerSet:
         if self.weights is None:
             return np.full(self.size, 1.0 / self.size)
         weights = np.asarray(self.weights, dtype=float)
-        return weights / weights.sum()
+        normalised: np.ndarray = weights / weights.sum()
+        return normalised
 
     @property
     def canonical(self) -> list[str]:

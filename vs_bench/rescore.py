@@ -11,7 +11,9 @@ are the mean over prompts where a metric is defined, as in the Inspect runs; the
 count keys of the metric catalogue are summed instead.
 
 Adding a family is one line in ``SCORERS``, e.g. ``"poem": text_diversity`` with
-``def text_diversity(prompt: str, texts: list[str]) -> dict[str, float]``.
+``def text_diversity(prompt: str, texts: list[str]) -> dict[str, float]``; a family
+that reads the stated probabilities too goes in ``PROBABILITY_SCORERS`` with
+``(prompt, texts, probabilities) -> {metric: float}`` (None: no probability stated).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from inspect_ai.scorer import SampleScore, Score
 
@@ -29,8 +31,10 @@ from vs_bench.formats import FORMATS
 from vs_bench.scorers.common import run_level_metric
 from vs_bench.scorers.distribution_scorer import distribution_score
 from vs_bench.scorers.diversity_scorer import diversity_scoring
+from vs_bench.tasks import safety, simpleqa, state_probe, synthetic, target_dist
 
 PromptScoring = Callable[[str, list[str]], dict[str, float]]
+ProbabilityScoring = Callable[[str, list[str], list[float | None]], dict[str, float]]
 # Replies were parsed before they were written, so parse failures are not in the file,
 # nor how many candidates a reply gave beyond or short of the k asked.
 _UNKNOWN_IN_FILES = ("parse_failures", "parse_failure_rate", "over_delivered", "under_delivered")
@@ -60,30 +64,51 @@ SCORERS: dict[str, PromptScoring] = {
     "poem": diversity_scoring,
     "story": diversity_scoring,
     "joke": diversity_scoring,
+    "safety": safety.scoring,
+    "synthetic_math": synthetic.math_scoring,
+    "synthetic_negative": synthetic.negative_scoring,
+}
+# task family -> scoring of one prompt's texts and their stated probabilities
+PROBABILITY_SCORERS: dict[str, ProbabilityScoring] = {
+    "state_probe": state_probe.scoring,
+    "target_dist": target_dist.scoring,
+    "simpleqa": simpleqa.scoring,
 }
 
 
-def scoring_for(task: str) -> PromptScoring:
-    """The family's scoring; ``<family>_<format>`` task names are accepted too."""
-    if task not in SCORERS:
+def _family(task: str) -> str:
+    """The family of ``task``; ``<family>_<format>`` task names are accepted too."""
+    known = {**SCORERS, **PROBABILITY_SCORERS}
+    if task not in known:
         task = next((task.removesuffix(f"_{f}") for f in FORMATS if task.endswith(f"_{f}")), task)
-    if task not in SCORERS:
-        known = "|".join(SCORERS)
-        raise VsBenchError(f"vs-bench score knows no task {task!r}: pass --task <{known}>")
-    return SCORERS[task]
+    if task not in known:
+        choices = "|".join(known)
+        raise VsBenchError(f"vs-bench score knows no task {task!r}: pass --task <{choices}>")
+    return task
 
 
-def _response_text(item: Any) -> str | None:
-    """The text of a string or {"text", "probability"} response; None if malformed."""
+def scoring_for(task: str) -> PromptScoring | ProbabilityScoring:
+    """The family's scoring; ``<family>_<format>`` task names are accepted too."""
+    family = _family(task)
+    return PROBABILITY_SCORERS.get(family) or SCORERS[family]
+
+
+class Response(NamedTuple):
+    text: str
+    probability: float | None
+
+
+def _response(item: Any) -> Response | None:
+    """A string or {"text", "probability"} response; None if malformed."""
     if isinstance(item, str):
-        return item
+        return Response(item, None)
     text = item.get("text") if isinstance(item, dict) else None
     if isinstance(text, str):
         probability = item.get("probability")
         if probability is None or (
             isinstance(probability, int | float) and not isinstance(probability, bool)
         ):
-            return text
+            return Response(text, None if probability is None else float(probability))
     return None
 
 
@@ -92,6 +117,14 @@ def read_responses(path: str | Path) -> dict[str, list[str]]:
 
     A malformed line raises ``FILE:LINE: reason``; blank lines are skipped.
     """
+    return {
+        prompt: [r.text for r in responses]
+        for prompt, responses in read_response_items(path).items()
+    }
+
+
+def read_response_items(path: str | Path) -> dict[str, list[Response]]:
+    """Prompt -> its responses (text, stated probability), as ``read_responses``."""
     file = Path(path)
     try:
         lines = file.read_text(encoding="utf-8").splitlines()
@@ -100,7 +133,7 @@ def read_responses(path: str | Path) -> dict[str, list[str]]:
     except (OSError, UnicodeDecodeError) as ex:
         raise VsBenchError(f"{file}: cannot be read ({ex})") from None
     shape = '{"prompt": str, "responses": [{"text": str, "probability": float} | str, ...]}'
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, list[Response]] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -116,16 +149,16 @@ def read_responses(path: str | Path) -> dict[str, list[str]]:
             raise VsBenchError(f'{where}: "prompt" must be a string; expected {shape}')
         if not isinstance(responses, list):
             raise VsBenchError(f'{where}: "responses" must be a list; expected {shape}')
-        texts: list[str] = []
+        items: list[Response] = []
         for index, item in enumerate(responses):
-            text = _response_text(item)
-            if text is None:
+            response = _response(item)
+            if response is None:
                 raise VsBenchError(
                     f"{where}: response {index} is not a string or "
                     '{"text": str, "probability": number}'
                 )
-            texts.append(text)
-        groups.setdefault(prompt, []).extend(texts)
+            items.append(response)
+        groups.setdefault(prompt, []).extend(items)
     if not groups:
         raise VsBenchError(f"{file}: no responses: pass a file with one JSON line per call")
     return groups
@@ -138,10 +171,16 @@ def _run_level(key: str, values: list[float]) -> float:
 
 def score_responses(path: str | Path, task: str) -> dict[str, Any]:
     """Run-level metrics, the total ``n`` and ``per_prompt`` rows of a response file."""
-    scoring = scoring_for(task)
+    family = _family(task)
     per_prompt: list[dict[str, Any]] = []
-    for prompt, texts in read_responses(path).items():
-        per_prompt.append({"prompt": prompt, **scoring(prompt, texts), "n": len(texts)})
+    for prompt, responses in read_response_items(path).items():
+        texts = [r.text for r in responses]
+        if family in PROBABILITY_SCORERS:
+            probabilities = [r.probability for r in responses]
+            values = PROBABILITY_SCORERS[family](prompt, texts, probabilities)
+        else:
+            values = SCORERS[family](prompt, texts)
+        per_prompt.append({"prompt": prompt, **values, "n": len(texts)})
     keys = [k for k in per_prompt[0] if k not in ("prompt", "n")]
     result: dict[str, Any] = {k: _run_level(k, [row[k] for row in per_prompt]) for k in keys}
     result |= {"n": sum(row["n"] for row in per_prompt), "prompts": len(per_prompt)}

@@ -1,8 +1,9 @@
 """``random/python``: an ideal sampler that answers in the shape each format asks for.
 
-It draws answers i.i.d. and uniformly from the prompt's reference answer set with
-Python's ``random`` module and states each answer's true probability, so it is the
-reference row of every leaderboard and the model of the offline tests.
+It draws answers i.i.d. from the prompt's reference answer set (uniformly, or by
+the set's weights) with Python's ``random`` module and states each answer's true
+probability, so it is the reference row of every leaderboard and the model of the
+offline tests.
 """
 
 from __future__ import annotations
@@ -79,11 +80,14 @@ class RandomPythonAPI(ModelAPI):
             )
         request = _request(system, users[-1] if len(users) > 1 else None)
         rng = random.Random(config.seed) if config.seed is not None else random.Random()
-        probability = 1.0 / answers.size
+        reference = answers.reference.tolist()
         choices = []
         for _ in range(config.num_choices or 1):
-            texts = [rng.choice(answers.canonical) for _ in range(request.count)]
-            content = request.render(texts, probability)
+            if answers.weights is None:
+                texts = [rng.choice(answers.canonical) for _ in range(request.count)]
+            else:
+                texts = rng.choices(answers.canonical, reference, k=request.count)
+            content = request.render(texts, [reference[answers.canonical.index(t)] for t in texts])
             choices.append(
                 ChatCompletionChoice(
                     message=ChatMessageAssistant(content=content, model=MODEL_NAME),
@@ -110,7 +114,10 @@ class _Request:
     field: str | None  # key of the verbalized probability
     reasoning: bool
 
-    def render(self, texts: list[str], probability: float) -> str:
+    def render(self, texts: list[str], probabilities: float | list[float]) -> str:
+        """The reply; ``probabilities``: one for every text, or each text's own."""
+        if isinstance(probabilities, float | int):
+            probabilities = [float(probabilities)] * len(texts)
         if self.shape == "text":
             return texts[0]
         if self.shape == "cot_single":
@@ -119,7 +126,8 @@ class _Request:
             return json.dumps(texts)
         payload: dict[str, Any] = {"reasoning": REASONING} if self.reasoning else {}
         payload["responses"] = [
-            {"text": t} | ({self.field: probability} if self.field else {}) for t in texts
+            {"text": t} | ({self.field: p} if self.field else {})
+            for t, p in zip(texts, probabilities, strict=True)
         ]
         return json.dumps(payload)
 

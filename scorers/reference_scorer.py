@@ -1,0 +1,103 @@
+"""Inspect adapter: a sample's draws against its answer set's reference distribution.
+
+For tasks whose answer set carries weights (``state_probe``, ``target_dist``): the
+sample metadata holds the alias groups under ``answer_set`` (as every answer-set
+task) and the weights under ``reference_weights``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from inspect_ai.scorer import Score, Scorer, Target, scorer
+from inspect_ai.solver import TaskState
+
+from vs_bench.answer_set import AnswerSet
+from vs_bench.draws import SampleDraws
+from vs_bench.scorers.catalogue import REFERENCE, keys_of
+from vs_bench.scorers.common import scorer_metrics
+from vs_bench.scorers.distribution import coverage
+from vs_bench.scorers.reference_distribution import (
+    SMOOTHING,
+    ModelDistribution,
+    model_distribution,
+    reference_scores,
+)
+
+KEYS = keys_of(REFERENCE)
+WEIGHTS_KEY = "reference_weights"
+
+
+def to_metadata(answers: AnswerSet) -> dict[str, Any]:
+    """Sample metadata of a weighted answer set."""
+    return {"answer_set": answers.to_metadata(), WEIGHTS_KEY: answers.reference.tolist()}
+
+
+def from_metadata(metadata: Mapping[str, Any]) -> AnswerSet:
+    answers = AnswerSet.from_aliases(metadata["answer_set"])
+    weights = metadata.get(WEIGHTS_KEY)
+    return answers if weights is None else answers.with_weights(weights)
+
+
+def reference_score(
+    answers: AnswerSet,
+    texts: Sequence[str],
+    probabilities: Sequence[float | None],
+    parse_failures: int | None = None,
+    replies: int = 0,
+) -> tuple[dict[str, float], ModelDistribution]:
+    """Every key of ``KEYS`` for one prompt's draws (parse failures left out when None)."""
+    nan = float("nan")
+    index = np.array([-1 if (i := answers.match(t)) is None else i for t in texts], dtype=np.int64)
+    stated = np.array([nan if p is None else p for p in probabilities], dtype=float)
+    model = model_distribution(index, stated, answers.size)
+    n_draws, n_valid = len(texts), model.n
+    values = reference_scores(model, answers.reference) | {
+        "coverage": coverage(model.counts),
+        "precision": n_valid / n_draws if n_draws else nan,
+        "invalid_rate": (n_draws - n_valid) / n_draws if n_draws else nan,
+        "n_valid": float(n_valid),
+    }
+    if parse_failures is not None:
+        values["parse_failures"] = float(parse_failures)
+        values["parse_failure_rate"] = parse_failures / replies if replies else nan
+    return values, model
+
+
+def explanation(model: ModelDistribution) -> str:
+    source = "verbalized probabilities, renormalised" if model.verbalized else "draw frequencies"
+    return (
+        f"model distribution from the {source} of {model.n} valid draws; kl_reference "
+        f"smooths it with {SMOOTHING} pseudo-draw per answer"
+    )
+
+
+@scorer(metrics=scorer_metrics(REFERENCE))
+def reference_scorer() -> Scorer:
+    """KL both ways, the paper's lenient KL, TV and chi-square against the reference."""
+
+    async def score(state: TaskState, target: Target) -> Score:
+        answers = from_metadata(state.metadata)
+        draws = SampleDraws.load(state.store)
+        values, model = reference_score(
+            answers,
+            draws.texts,
+            [d.probability for d in draws.draws],
+            len(draws.failures),
+            draws.replies,
+        )
+        return Score(
+            value=values,
+            answer=state.output.completion,
+            explanation=explanation(model),
+            metadata={
+                "distribution": dict(zip(answers.canonical, model.q.tolist(), strict=True)),
+                "verbalized": model.verbalized,
+                "counts": dict(zip(answers.canonical, model.counts.tolist(), strict=True)),
+                "failures": [f.error for f in draws.failures],
+            },
+        )
+
+    return score

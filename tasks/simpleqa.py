@@ -1,0 +1,64 @@
+"""simpleqa: 300 short factual questions (SimpleQA, 30 per topic), as in the paper.
+
+Each question is one sample with its gold answer as the target; N answers per
+question (paper: N = 5, k = 5), scored by top-1 accuracy and pass@N. Data:
+``data/simpleqa.jsonl`` (question, answer, topic, answer_type; see data/ATTRIBUTION.md).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from inspect_ai import Task
+from inspect_ai.dataset import Sample
+
+from vs_bench.answer_set import AnswerSet
+from vs_bench.errors import VsBenchError
+from vs_bench.scorers.factual_scorer import exact_match_scores, factual_scorer
+from vs_bench.tasks._common import build_task
+from vs_bench.tasks._family import DATA, Shared, family
+
+QUESTIONS_FILE = DATA / "simpleqa.jsonl"
+
+
+@cache
+def questions() -> dict[str, dict[str, str]]:
+    """Question -> its row (answer, topic, answer_type), in file order."""
+    rows = [json.loads(line) for line in QUESTIONS_FILE.read_text(encoding="utf-8").splitlines()]
+    return {row["question"]: row for row in rows if row}
+
+
+def _simpleqa(shared: Shared) -> Task:
+    """Short factual questions; top-1 accuracy and pass@N against the gold answer.
+
+    Graded by the `grader` model role (correct / incorrect / not attempted) when one
+    is given, else by normalised exact match.
+    """
+    samples = [
+        Sample(
+            input=q,
+            target=row["answer"],
+            id=i,
+            metadata={"topic": row["topic"], "answer_type": row["answer_type"]},
+        )
+        for i, (q, row) in enumerate(questions().items(), start=1)
+    ]
+    return build_task(samples, factual_scorer(), plausible=True, **shared)
+
+
+simpleqa = family(_simpleqa, n=5, k=5)
+
+
+def reference(prompt: str) -> AnswerSet | None:
+    """The ideal sampler's answers: the gold answer."""
+    row = questions().get(prompt)
+    return AnswerSet.of_labels([row["answer"]]) if row else None
+
+
+def scoring(prompt: str, texts: list[str], probabilities: list[float | None]) -> dict[str, float]:
+    """``vs-bench score`` (no grader): exact match against the question's gold answer."""
+    row = questions().get(prompt)
+    if row is None:
+        raise VsBenchError(f"{prompt[:80]!r} is not a simpleqa question: pass its exact text")
+    return exact_match_scores(texts, probabilities, row["answer"])
