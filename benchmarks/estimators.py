@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -48,7 +49,9 @@ SHAPES: dict[str, Callable[[int], npt.NDArray[np.float64]]] = {
 }
 
 
-def row(p: npt.NDArray[np.float64], n: int, replicates: int, rng: np.random.Generator) -> dict:
+def row(
+    p: npt.NDArray[np.float64], n: int, replicates: int, rng: np.random.Generator
+) -> dict[str, Any]:
     k = p.size
     counts = rng.multinomial(n, p, size=replicates)
     true_kl = float(np.sum(p * np.log(p * k)))
