@@ -103,10 +103,10 @@ def test_run_experiment_writes_the_paper_jsonl(experiment: Path) -> None:
 
 
 def analyze(target: Path, out: Path, capsys: pytest.CaptureFixture[str],
-            monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, dict[str, float]]]:
+            monkeypatch: pytest.MonkeyPatch, sizes: tuple[str, ...] = ("1", "3", "5", "10", "50"),
+            ) -> dict[str, dict[str, dict[str, float]]]:
     code, stdout, err = run_cli(["analyze-results", "--target-dir", str(target), "--output-dir",
-                                 str(out), "--sizes", "1", "3", "5", "10", "50"],
-                                capsys, monkeypatch)
+                                 str(out), "--sizes", *sizes], capsys, monkeypatch)
     assert code == 0, err
     (metrics,) = (out / "metrics").glob("*.json")
     (stem,) = [p.stem.removesuffix("_histogram") for p in (out / "plots").glob("*_histogram.png")]
@@ -139,7 +139,9 @@ def test_analyze_results_reads_logs_like_response_files(
     experiment: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from_logs = analyze(experiment / "logs", tmp_path / "a", capsys, monkeypatch)
+    # the seed's form of --sizes (1 3 5 10 50) and plot's (1,3,5,10,50) are one
+    from_logs = analyze(experiment / "logs", tmp_path / "a", capsys, monkeypatch,
+                        sizes=("1,3,5,10,50",))
     from_file = analyze(experiment / "responses", tmp_path / "b", capsys, monkeypatch)
     assert from_logs == from_file
 
@@ -187,7 +189,7 @@ def test_bad_flags_give_one_line_errors(
         (["run-experiment", "--task", "dice", "--model-name", "gpt-4.1"], "names no provider"),
         (["analyze-results"], "--target-dir"),
         (["analyze-results", "--target-dir", str(tmp_path / "none")], "is not a folder"),
-        (["analyze-results", "--target-dir", str(tmp_path), "--sizes", "0"], "must be at least 1"),
+        (["analyze-results", "--target-dir", str(tmp_path), "--sizes", "0"], "pass integers >= 1"),
         (["analyze-results", "--target-dir", str(bad_line.parent)], f"{bad_line}:2:"),
         (["analyze-results", "--target-dir", str(unknown.parent)], "no answer set is known"),
     ]

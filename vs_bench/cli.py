@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from inspect_ai._util.error import PrerequisiteError
 from rich.console import Console
 from rich.table import Table
 
+from vs_bench._inspect_compat import PrerequisiteError
 from vs_bench.errors import VsBenchError
 
 if TYPE_CHECKING:
     from vs_bench.leaderboard import Leaderboard
-from vs_bench.preflight import one_line
+from vs_bench import preflight
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=False,
     help="vs-bench: measure mode collapse and how prompting formats recover diversity.",
     pretty_exceptions_enable=False,
+    # plain help, as argparse and Inspect print it: flags show no value, -h works too
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 # wide enough for the results table when output is not a terminal
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -32,16 +38,40 @@ def _split(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"vs-bench {version('vs-bench')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True,
+                     help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """vs-bench: measure mode collapse and how prompting formats recover diversity."""
+
+
 @app.command()
 def run(
     model: Annotated[str, typer.Option(help="Any Inspect model, e.g. openai/gpt-4.1.")] = "",
     tasks: Annotated[str | None, typer.Option(help="Comma-separated task families.")] = None,
     formats: Annotated[str | None, typer.Option(help="Comma-separated formats.")] = None,
     n: Annotated[
-        int | None, typer.Option(help="Draws per prompt (N); default: the main job's sizes.")
+        int | None,
+        typer.Option(min=1, help="Draws per prompt (N); default: the main job's sizes."),
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="Prompts per task (seeded subset).")] = None,
-    max_connections: Annotated[int | None, typer.Option(help="Concurrent model calls.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Prompts per task (seeded subset).")
+    ] = None,
+    max_connections: Annotated[
+        int | None, typer.Option(min=1, help="Concurrent model calls.")
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Base seed; each draw derives its own.")] = 0,
     log_dir: Annotated[str | None, typer.Option(help="Inspect log folder.")] = None,
 ) -> None:
@@ -92,7 +122,7 @@ def score(
 ) -> None:
     """Re-score a response file: run-level metrics and one row per prompt."""
     from vs_bench import rescore
-    from vs_bench.suite import _fmt
+    from vs_bench.leaderboard import number as _fmt
     from vs_bench.tasks.answer_sets import load_ground_truth
 
     if ground_truth is not None:
@@ -121,7 +151,7 @@ def _print_board(board: Leaderboard) -> None:
     for table in terminal_tables(board):
         console.print(table)
     for note in board.notes:
-        console.print(f"- {note}", markup=False)
+        console.print(f"- {note}", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -136,6 +166,8 @@ def leaderboard(
     from vs_bench import leaderboard as lb
     from vs_bench.suite import log_dir as default_log_dir
 
+    for path, option in ((csv_file, "--csv"), (markdown, "--markdown"), (html, "--html")):
+        preflight.check_output(path, option)
     board = lb.leaderboard(log_dir or default_log_dir(), seed=seed)
     _print_board(board)
     for path, write in ((csv_file, lb.write_csv), (markdown, lb.write_markdown),
@@ -148,24 +180,28 @@ def leaderboard(
 def plot(
     log_dir: LogDir = None,
     out: Annotated[str, typer.Option(help="Folder for the PNG and SVG files.")] = "plots",
-    sizes: Annotated[str, typer.Option(help="Sample sizes of the curves.")] = "1,3,5,10,50",
-    prompts: Annotated[int, typer.Option(help="Histograms per task: first prompts.")] = 3,
+    sizes: Annotated[
+        str, typer.Option(help="Sample sizes of the curves, comma-separated.")
+    ] = "1,3,5,10,50",
+    prompts: Annotated[
+        int, typer.Option(min=1, help="Histograms per task: first prompts.")
+    ] = 3,
 ) -> None:
     """Answer histograms, metric-by-format bars and sample-size curves."""
-    from vs_bench.plots import plot_logs
+    from vs_bench.leaderboard import load_runs
+    from vs_bench.plots import parse_sizes, plot_runs
     from vs_bench.suite import log_dir as default_log_dir
 
-    try:
-        chosen = [int(s) for s in _split(sizes) or []]
-    except ValueError:
-        raise VsBenchError(f"--sizes {sizes!r}: pass integers, e.g. --sizes 1,3,5,10,50") from None
-    if not chosen or min(chosen) < 1:
-        raise VsBenchError(f"--sizes {sizes!r}: pass integers >= 1, e.g. --sizes 1,3,5,10,50")
-    written = plot_logs(log_dir or default_log_dir(), out, chosen, prompts)
+    chosen = parse_sizes(sizes)
+    preflight.check_output(out, "--out", folder=True)
+    runs, notes = load_runs(log_dir or default_log_dir())
+    written = plot_runs(runs, out, chosen, prompts)
     console.print(f"wrote {len(written)} files to {out}/:")
     for path in written:
         if path.suffix == ".png":
-            console.print(f"  {path.stem}.png|svg")
+            console.print(f"  {path.stem}.png|svg", markup=False)
+    for note in notes:
+        console.print(f"- {note}", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -173,10 +209,14 @@ def sweep(
     models: Annotated[str, typer.Option(help="Comma-separated Inspect models.")],
     tasks: Annotated[str | None, typer.Option(help="Comma-separated task families.")] = None,
     formats: Annotated[str | None, typer.Option(help="Comma-separated formats.")] = None,
-    n: Annotated[int | None, typer.Option(help="Draws per prompt (N).")] = None,
-    limit: Annotated[int | None, typer.Option(help="Prompts per task (seeded subset).")] = None,
-    epochs: Annotated[int | None, typer.Option(help="Repeats of each prompt.")] = None,
-    max_connections: Annotated[int | None, typer.Option(help="Concurrent model calls.")] = None,
+    n: Annotated[int | None, typer.Option(min=1, help="Draws per prompt (N).")] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Prompts per task (seeded subset).")
+    ] = None,
+    epochs: Annotated[int | None, typer.Option(min=1, help="Repeats of each prompt.")] = None,
+    max_connections: Annotated[
+        int | None, typer.Option(min=1, help="Concurrent model calls.")
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Base seed; each draw derives its own.")] = 0,
     log_dir: Annotated[str | None, typer.Option(help="Inspect log folder.")] = None,
 ) -> None:
@@ -197,8 +237,35 @@ def sweep(
 
 
 def _inspect(*args: str) -> int:
-    """Run Inspect's own CLI with this interpreter."""
-    return subprocess.run([sys.executable, "-m", "inspect_ai", *args], check=False).returncode
+    """Run Inspect's own CLI with this interpreter; stopping vs-bench stops it too."""
+    process = subprocess.Popen([sys.executable, "-m", "inspect_ai", *args])
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM: the same clean-up as Ctrl-C
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return process.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _existing_log_dir(log_dir: str | None) -> str:
+    """The log folder of view and bundle; a one-line error when there is none."""
+    from vs_bench.suite import log_dir as default_log_dir
+
+    folder = log_dir or default_log_dir()
+    if "://" not in folder and not Path(folder).is_dir():
+        raise VsBenchError(f"no log folder {folder}: pass the folder that holds the .eval logs "
+                           "(`vs-bench run` writes them to logs/)")
+    return folder
 
 
 @app.command()
@@ -206,10 +273,8 @@ def view(
     log_dir: LogDir = None,
     port: Annotated[int, typer.Option(help="Port of the viewer.")] = 7575,
 ) -> None:
-    """Open Inspect's log viewer on the log folder."""
-    from vs_bench.suite import log_dir as default_log_dir
-
-    raise typer.Exit(_inspect("view", "--log-dir", log_dir or default_log_dir(),
+    """Open Inspect's log viewer on the log folder (Ctrl-C stops it)."""
+    raise typer.Exit(_inspect("view", "--log-dir", _existing_log_dir(log_dir),
                               "--port", str(port)))
 
 
@@ -221,14 +286,27 @@ def bundle(
     """A static site: Inspect's viewer bundle, the leaderboard page and the plots."""
     from vs_bench import leaderboard as lb
     from vs_bench.plots import plot_runs
-    from vs_bench.suite import log_dir as default_log_dir
 
-    folder = log_dir or default_log_dir()
+    preflight.check_output(out, "--out", folder=True)
+    folder = _existing_log_dir(log_dir)
     runs, notes = lb.load_runs(folder)
     site = Path(out)
-    if _inspect("view", "bundle", "--log-dir", folder, "--output-dir", str(site / "viewer"),
-                "--overwrite"):
-        raise VsBenchError(f"inspect view bundle failed for {folder}: see the message above")
+    with tempfile.TemporaryDirectory() as temporary:
+        # Inspect's bundler stops at the first log it cannot read: it gets the readable ones
+        headers, unreadable = lb.read_headers(folder)
+        viewed = folder
+        if unreadable:
+            viewed = temporary
+            for location, _ in headers:
+                source = Path(lb.log_file_name(location))
+                target = Path(temporary) / source.resolve().relative_to(Path(folder).resolve())
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+        if _inspect("view", "bundle", "--log-dir", viewed, "--output-dir",
+                    str(site / "viewer"), "--overwrite"):
+            raise VsBenchError(f"inspect view bundle failed for {folder}: see the message above")
+    for note in unreadable:
+        console.print(f"- {note}", markup=False, soft_wrap=True)
     board = lb.build(runs)
     board.notes.extend(notes)
     lb.write_html(board, site / "leaderboard.html")
@@ -260,24 +338,42 @@ def analyze_results(ctx: typer.Context) -> None:
     """The seed's command: metrics and plots per sample size from responses or logs."""
     from vs_bench.seed_cli import analyze_results as analyze
 
-    written = analyze(ctx.args)
+    written, notes = analyze(ctx.args)
     console.print(f"wrote {len(written)} files under the output dir:")
     for path in written:
-        console.print(f"  {path}")
+        console.print(f"  {path}", markup=False)
+    for note in notes:
+        console.print(f"- {note}", markup=False, soft_wrap=True)
+
+
+INTERRUPTED = 130  # 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(code)
 
 
 def main() -> None:
-    """Console entry point: bad input ends with one line on stderr and exit code 2."""
+    """Console entry point: bad input ends with one line on stderr and exit code 2, and
+    an interrupt (Ctrl-C) with one line and exit code 130, never with a traceback."""
     try:
-        app(standalone_mode=False)
-    except PrerequisiteError as ex:  # ours (VsBenchError) and Inspect's (a missing key, ...)
-        print(f"error: {one_line(ex.message)}", file=sys.stderr)
-        sys.exit(2)
+        code = app(standalone_mode=False, prog_name="vs-bench")
+    except VsBenchError as ex:
+        _fail(preflight.one_line(ex.message, markup=False))
+    except PrerequisiteError as ex:  # Inspect's own (a missing API key, ...): rich markup
+        _fail(preflight.one_line(ex.message))
+    except (KeyboardInterrupt, typer.Abort):
+        _fail("interrupted", INTERRUPTED)
     except typer.Exit as ex:
         sys.exit(ex.exit_code)
-    except typer.Abort:
-        sys.exit(130)
     except typer.TyperException as ex:  # usage errors: unknown option, bad value, ...
         message = ex.format_message() if hasattr(ex, "format_message") else str(ex)
-        print(f"error: {message} (see vs-bench --help)", file=sys.stderr)
-        sys.exit(2)
+        context = getattr(ex, "ctx", None)
+        where = context.command_path if context is not None else "vs-bench"
+        _fail(f"{message} (see {where} --help)")
+    # outside standalone mode, Click returns the code of Ctrl-C (and of typer.Exit)
+    if code == INTERRUPTED:
+        _fail("interrupted", INTERRUPTED)
+    if isinstance(code, int) and code:
+        sys.exit(code)

@@ -13,6 +13,7 @@ import csv
 import html
 import math
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -140,18 +141,52 @@ class Leaderboard:
 # ---------------------------------------------------------------------------- reading logs
 
 
-def load_runs(log_dir: str | Path) -> tuple[list[Run], list[str]]:
-    """The latest finished vs_bench log of each model x task x format, and notes on the rest."""
+def read_headers(log_dir: str | Path) -> tuple[list[tuple[str, EvalLog]], list[str]]:
+    """(location, header) of every readable log in the folder, and a note naming each log
+    that cannot be read (empty, truncated, corrupted): one bad file stops no command."""
     folder = Path(log_dir)
     if not folder.is_dir():
         raise VsBenchError(
             f"no log folder {folder}: run `vs-bench sweep` first, or pass the folder "
             "that holds the .eval logs"
         )
-    latest: dict[tuple[str, str, str], tuple[EvalLog, str]] = {}
-    unfinished = foreign = superseded = 0
+    headers: list[tuple[str, EvalLog]] = []
+    notes: list[str] = []
     for info in list_eval_logs(str(folder)):
-        header = read_eval_log(info, header_only=True)
+        try:
+            headers.append((info.name, read_eval_log(info, header_only=True)))
+        except Exception as ex:  # whatever the damage, the file is named and left out
+            notes.append(unreadable_note(info.name, ex))
+    return headers, sorted(notes)
+
+
+def unreadable_note(location: str, error: BaseException) -> str:
+    """``skipped unreadable log NAME (what is wrong with it)``."""
+    path = Path(log_file_name(location))
+    if path.is_file() and path.stat().st_size == 0:
+        reason = "empty file"
+    elif path.suffix == ".eval" and path.is_file() and not zipfile.is_zipfile(path):
+        reason = "not a whole .eval archive: truncated or corrupted"
+    else:
+        # Inspect's "Unable to read log file: LOCATION" says less than its cause
+        cause = error.__cause__ if location in str(error) and error.__cause__ else error
+        reason = next((line.strip() for line in str(cause).splitlines() if line.strip()),
+                      type(cause).__name__)[:120]
+    return f"skipped unreadable log {path} ({reason})"
+
+
+def log_file_name(location: str) -> str:
+    """A log's path as the user gave its folder: a local file's path, not its URI."""
+    return location.removeprefix("file://")
+
+
+def load_runs(log_dir: str | Path) -> tuple[list[Run], list[str]]:
+    """The latest finished vs_bench log of each model x task x format, and notes on the rest."""
+    folder = Path(log_dir)
+    headers, unreadable = read_headers(folder)
+    latest: dict[tuple[str, Configuration, str], tuple[EvalLog, str]] = {}
+    unfinished = foreign = superseded = 0
+    for location, header in headers:
         fmt = (header.eval.metadata or {}).get("format")
         if not fmt:
             foreign += 1
@@ -159,25 +194,32 @@ def load_runs(log_dir: str | Path) -> tuple[list[Run], list[str]]:
         if header.status != "success":
             unfinished += 1
             continue
-        key = (header.eval.model, _task_label(header), str(fmt))
+        key = (header.eval.model, configuration(header), str(fmt))
         if key in latest:
             superseded += 1
             if _created(latest[key][0]) >= _created(header):
                 continue
-        latest[key] = (header, info.name)
-    if not latest:
+        latest[key] = (header, location)
+    runs = []
+    for _, location in latest.values():
+        try:
+            log = read_eval_log(location, exclude_fields=_UNUSED_SAMPLE_FIELDS)
+        except Exception as ex:  # a readable header, a damaged body
+            unreadable.append(unreadable_note(location, ex))
+            continue
+        runs.append(_run(log, location))
+    if not runs:
+        skipped = f" ({'; '.join(unreadable)})" if unreadable else ""
         raise VsBenchError(
-            f"no finished vs_bench logs in {folder}: run `vs-bench sweep --models ...` first"
+            f"no finished vs_bench logs in {folder}{skipped}: "
+            "run `vs-bench sweep --models ...` first"
         )
-    runs = [
-        _run(read_eval_log(location, exclude_fields=_UNUSED_SAMPLE_FIELDS), location)
-        for _, location in latest.values()
-    ]
-    notes = []
+    notes = list(unreadable)
     if unfinished:
         notes.append(f"{unfinished} log(s) that did not finish are left out")
     if superseded:
-        notes.append(f"{superseded} older log(s) of the same model x task x format are left out")
+        notes.append(f"{superseded} older log(s) of the same model, format and configuration "
+                     "are left out")
     if foreign:
         notes.append(f"{foreign} log(s) of other benchmarks are left out")
     notes += homogeneity.annotate(runs)  # creative tasks with two or more models
@@ -188,11 +230,67 @@ def _created(log: EvalLog) -> datetime:
     return datetime.fromisoformat(log.eval.created)
 
 
-def _task_label(log: EvalLog) -> str:
+# A run's configuration, in the log: the budget and prompt options the task resolved
+# (eval.metadata: m defaults to ceil(k/2), ...), every other task argument with its
+# default (eval.task_args), and the prompts that ran (limit and seed act only through
+# them, so `-T limit=3` on a one-prompt task changes nothing).
+Configuration = tuple[tuple[str, str], ...]
+_RESOLVED = ("n", "k", "m", "tail", "probability_definition")
+_THROUGH_PROMPTS = ("limit", "seed")
+
+
+def configuration(log: EvalLog) -> Configuration:
+    """What the run ran with; runs of equal configuration are one leaderboard row."""
+    meta = log.eval.metadata or {}
+    items: dict[str, object] = {
+        key: value for key, value in (log.eval.task_args or {}).items()
+        if key not in ("format", *_THROUGH_PROMPTS)
+    }
+    items |= {key: meta[key] for key in _RESOLVED if key in meta}
+    items["prompts"] = tuple(log.eval.dataset.sample_ids or ())
+    return (("task", _family(log)), *sorted((k, repr(v)) for k, v in items.items()))
+
+
+def _family(log: EvalLog) -> str:
     fmt = str((log.eval.metadata or {}).get("format"))
-    family = log.eval.task.split("/")[-1].removesuffix(f"_{fmt}")
-    passed = {k: v for k, v in (log.eval.task_args_passed or {}).items() if k != "format"}
-    return " ".join([family, *(f"{k}={v}" for k, v in sorted(passed.items()))])
+    return log.eval.task.split("/")[-1].removesuffix(f"_{fmt}")
+
+
+def _defaults(family: str) -> dict[str, object] | None:
+    """The task arguments' defaults of a vs_bench family; None for another task."""
+    import inspect as pyinspect
+
+    from vs_bench.tasks import FAMILIES
+
+    if family not in FAMILIES:
+        return None
+    parameters = pyinspect.signature(FAMILIES[family]).parameters.values()
+    return {p.name: p.default for p in parameters if p.default is not p.empty}
+
+
+def _shown(value: object) -> str:
+    """A task argument in a label: a path (a -T dataset=...) by its file name."""
+    text = str(value)
+    return text.rstrip("/").rsplit("/", 1)[-1] if "/" in text else text
+
+
+def _task_label(log: EvalLog) -> str:
+    """The family and the task arguments that differ from its defaults, e.g. rand_num n=20."""
+    family = _family(log)
+    defaults = _defaults(family)
+    args = log.eval.task_args or {}
+    if defaults is None:  # not ours: the arguments as they were passed
+        args, defaults = log.eval.task_args_passed or {}, {}
+    prompts = len(log.eval.dataset.sample_ids or ()) or log.eval.dataset.samples or 0
+    limit = args.get("limit")
+    shown = {}
+    for key, value in args.items():
+        if key == "format" or value is None or str(value) == str(defaults.get(key)):
+            continue
+        if key in _THROUGH_PROMPTS and (limit is None or int(str(limit)) > prompts):
+            continue  # a limit above the number of prompts chose them all
+        shown[key] = _shown(value)
+    return " ".join([family, *(f"{k}={v}" for k, v in sorted(shown.items()))])
 
 
 def _run(log: EvalLog, location: str) -> Run:
@@ -428,6 +526,8 @@ def terminal_tables(board: Leaderboard) -> list[Table]:
         header, body = _task_table(board, task, sep="\n")  # the CI under the value
         table = Table(*header, title=f"vs-bench leaderboard: {task}", title_justify="left")
         table.columns[0].overflow = "fold"  # model names whole, over two lines if need be
+        # many metric columns squeeze the rest: a model name up to 40 characters keeps its line
+        table.columns[0].min_width = min(40, max(len(line[0]) for line in body))
         for line, row in zip(body, board.task_rows(task), strict=True):
             # Text, not markup: "[0.087, 0.199]" must not be read as a style tag
             table.add_row(*map(Text, line), style="bold" if row.run.ideal else None)
@@ -470,17 +570,22 @@ def write_markdown(board: Leaderboard, path: str | Path) -> Path:
     parts = ["# vs-bench leaderboard", ""]
     for task in board.tasks:
         header, body = _task_table(board, task)
-        parts += [f"## {task}", "", _md_line(header), _md_line(["---"] * len(header))]
+        parts += [f"## {_md_text(task)}", "", _md_line(header), _md_line(["---"] * len(header))]
         parts += [_md_line(line) for line in body]
         parts.append("")
-    parts += [f"- {note}" for note in board.notes]
+    parts += [f"- {_md_text(note)}" for note in board.notes]
     target = _target(path)
     target.write_text("\n".join(parts) + "\n", encoding="utf-8")
     return target
 
 
+def _md_text(text: str) -> str:
+    """Text as Markdown shows it literally: HTML escaped, table pipes escaped."""
+    return html.escape(text, quote=False).replace("|", "\\|")
+
+
 def _md_line(cells: Sequence[str]) -> str:
-    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    return "| " + " | ".join(map(_md_text, cells)) + " |"
 
 
 def write_html(board: Leaderboard, path: str | Path) -> Path:

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from vs_bench import homogeneity
+from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS
 from vs_bench.leaderboard import (
     IDEAL_MODEL,
@@ -41,6 +42,27 @@ REPEATS = 200  # random subsets per size
 SEED = 0
 CURVE_KEYS = ("kl", "coverage", "chi2_p")
 MAX_LABEL = 14
+
+
+def parse_sizes(values: str | Sequence[str]) -> list[int]:
+    """Sample sizes of ``--sizes``: ``1,3,5,10,50`` (tokens ``1 3 5`` are taken too).
+
+    Sorted, each once; a value that is not an integer >= 1 is a one-line error.
+    """
+    tokens = [values] if isinstance(values, str) else list(values)
+    parts = [p.strip() for token in tokens for p in token.split(",") if p.strip()]
+    example = ",".join(map(str, SIZES))
+    try:
+        sizes = sorted({int(p) for p in parts})
+    except ValueError:
+        raise VsBenchError(
+            f"--sizes {','.join(parts)!r}: pass integers, e.g. --sizes {example}"
+        ) from None
+    if not sizes or sizes[0] < 1:
+        raise VsBenchError(
+            f"--sizes {','.join(parts)!r}: pass integers >= 1, e.g. --sizes {example}"
+        )
+    return sizes
 
 
 # ---------------------------------------------------------------------------- numbers

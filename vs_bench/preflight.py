@@ -3,22 +3,25 @@
 Inspect raises a bare ``ValueError`` for an unknown model provider and an ``OSError``
 for a log folder it cannot create, and a ``vllm/`` model without a server fails
 inside every sample; each check here turns that into one line that names the fix.
+Output paths are checked the same way before a command does its work, so that a
+run does not end in a crash when it writes its results.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
-import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from inspect_ai._util.registry import RegistryInfo, registry_find, registry_unqualified_name
+from inspect_ai.log import EvalLog
+from rich.errors import MarkupError
+from rich.text import Text
 
+from vs_bench._inspect_compat import RegistryInfo, registry_find, registry_unqualified_name
 from vs_bench.errors import VsBenchError
-
-_MARKUP = re.compile(r"\[/?bold\]")
 
 
 def check_models(models: Sequence[str], base_url: str | None = None) -> None:
@@ -62,7 +65,57 @@ def check_log_dir(log_dir: str) -> None:
         ) from None
 
 
-def one_line(message: object) -> str:
-    """An Inspect prerequisite message (rich markup over several lines) as one line."""
-    lines = [line.strip() for line in _MARKUP.sub("", str(message)).splitlines()]
-    return " ".join(line for line in lines if line)
+def check_output(path: str | Path | None, option: str, *, folder: bool = False) -> None:
+    """A one-line error, before any work, for an output path that cannot be written.
+
+    ``folder``: the path names a folder (made if missing), else a file (its folders made
+    if missing). Nothing is created here: the nearest existing folder on the path must
+    take a new file, and an existing file must be writable.
+    """
+    if path is None or "://" in str(path):
+        return  # no output asked for, or a remote file system with its own checks
+    target = Path(path)
+    want = f"pass {option} <a {'folder' if folder else 'file'} in a writable folder>"
+    if target.is_dir() and not folder:
+        raise VsBenchError(f"{option} {target} is a folder: pass a file name, e.g. "
+                           f"{option} {target / 'out'}")
+    if target.exists() and not target.is_dir():
+        if folder:
+            raise VsBenchError(f"{option} {target} is a file, not a folder: {want}")
+        if not os.access(target, os.W_OK):
+            raise VsBenchError(f"{option} {target} is not writable: {want}")
+        return
+    existing = target if target.is_dir() else target.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise VsBenchError(f"{option} {target}: {existing} is a file, not a folder: {want}")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as ex:
+        raise VsBenchError(f"{option} {target}: {existing} is not writable ({ex.strerror}): "
+                           f"{want}") from None
+
+
+def stop_if_interrupted(logs: Sequence[EvalLog], expected: int) -> None:
+    """Re-raise a Ctrl-C that Inspect's eval absorbed, so the command exits with 130.
+
+    Interrupted, Inspect's ``eval`` returns fewer logs than tasks (none, if no sample
+    finished) or logs with status "cancelled", instead of raising.
+    """
+    if len(logs) < expected or any(log.status == "cancelled" for log in logs):
+        raise KeyboardInterrupt
+
+
+def one_line(message: object, markup: bool = True) -> str:
+    """A prerequisite message over several lines as one line.
+
+    ``markup``: the message is rich markup, as Inspect's own are (``[bold]``, ``[blue]``):
+    the tags are dropped. Ours are plain text, where ``[local]`` is no tag.
+    """
+    text = str(message)
+    if markup:
+        with contextlib.suppress(MarkupError):
+            text = Text.from_markup(text).plain
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())

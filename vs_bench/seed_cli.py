@@ -27,10 +27,17 @@ from vs_bench.plots import (
     SEED,
     SIZES,
     histogram_figure,
+    parse_sizes,
     sample_size_figure,
     save,
     subsample,
     summarise,
+)
+from vs_bench.preflight import (
+    check_log_dir,
+    check_models,
+    check_output,
+    stop_if_interrupted,
 )
 
 SIZE_KEYS = ("kl", "coverage", "precision", "chi2", "chi2_p")
@@ -154,7 +161,13 @@ def run_experiment(argv: Sequence[str]) -> tuple[Experiment, EvalLog, int]:
     from vs_bench._registry import TASKS
 
     plan = plan_experiment(argv)
-    log = inspect_eval(TASKS[plan.task](**plan.task_args), model=plan.model, **plan.eval_args)[0]
+    # what would otherwise fail after the run, or inside it, fails before it
+    check_output(plan.output_file, "--output-file")
+    check_models([plan.model], plan.eval_args.get("model_base_url"))
+    check_log_dir(plan.eval_args["log_dir"])
+    logs = inspect_eval(TASKS[plan.task](**plan.task_args), model=plan.model, **plan.eval_args)
+    stop_if_interrupted(logs, 1)
+    log = logs[0]
     if log.status != "success":
         reason = log.error.message.splitlines()[0] if log.error else log.status
         raise VsBenchError(f"the run did not finish ({reason}); its log: {log.location}")
@@ -198,8 +211,9 @@ def analysis_parser() -> _Parser:
     parser.add_argument("--target-dir", type=Path, required=True,
                         help="folder with *.jsonl response files and/or Inspect logs")
     parser.add_argument("--output-dir", type=Path, default=Path("analysis"))
-    parser.add_argument("--sizes", type=_positive, nargs="+", default=list(SIZES),
-                        help="draws per prompt to subsample (default: 1 3 5 10 50)")
+    parser.add_argument("--sizes", nargs="+", default=None,
+                        help="draws per prompt to subsample, comma-separated as in vs-bench "
+                        "plot (default: 1,3,5,10,50; the seed's 1 3 5 10 50 works too)")
     parser.add_argument("--repeats", type=_positive, default=REPEATS,
                         help="random subsets per size")
     parser.add_argument("--seed", type=int, default=SEED)
@@ -223,28 +237,39 @@ def response_draws(path: Path) -> list[PromptDraws]:
     return found
 
 
-def _datasets(target: Path) -> list[tuple[str, list[PromptDraws]]]:
+def _datasets(target: Path) -> tuple[list[tuple[str, list[PromptDraws]]], list[str]]:
+    """The draws of each response file and log in ``target``, and notes on logs left out."""
     from inspect_ai.log import list_eval_logs
 
     if not target.is_dir():
         raise VsBenchError(f"--target-dir {target} is not a folder: pass the folder that holds "
                            "the response files or logs")
     found = [(path.stem, response_draws(path)) for path in sorted(target.rglob("*.jsonl"))]
+    notes: list[str] = []
     if list_eval_logs(str(target)):
-        runs: list[Run] = load_runs(target)[0]
+        try:
+            runs: list[Run]
+            runs, notes = load_runs(target)
+        except VsBenchError as ex:  # no usable log: the response files may still do
+            if not found:
+                raise
+            runs, notes = [], [str(ex)]
         found += [(f"{slug(r.task)}_{r.format}_{slug(r.model)}", r.draws) for r in runs if r.draws]
     if not found:
         raise VsBenchError(f"no *.jsonl response files or Inspect logs in {target}: "
                            "run `vs-bench run-experiment` first")
-    return found
+    return found, notes
 
 
-def analyze_results(argv: Sequence[str]) -> list[Path]:
-    """Write metrics/<name>.json and plots/<name>_*.png|svg for each input."""
+def analyze_results(argv: Sequence[str]) -> tuple[list[Path], list[str]]:
+    """Write metrics/<name>.json and plots/<name>_*.png|svg for each input; the files
+    written and notes on the logs left out."""
     args = analysis_parser().parse_args(list(argv))
-    sizes = sorted(set(args.sizes))
+    sizes = parse_sizes(args.sizes) if args.sizes else list(SIZES)
+    check_output(args.output_dir, "--output-dir", folder=True)
     written: list[Path] = []
-    for name, prompts in _datasets(args.target_dir):
+    datasets, notes = _datasets(args.target_dir)
+    for name, prompts in datasets:
         stats = subsample(prompts, sizes, args.repeats, args.seed)
         metrics = {
             "source": name,
@@ -268,4 +293,4 @@ def analyze_results(argv: Sequence[str]) -> list[Path]:
         figure = sample_size_figure(name, [(name, stats)], [p.answers.size for p in prompts],
                                     sizes, args.repeats)
         written += save(figure, plots, f"{name}_sample_size")
-    return written
+    return written, notes
