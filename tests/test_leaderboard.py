@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from inspect_ai import eval as inspect_eval
-from inspect_ai.log import EvalLog, read_eval_log
+from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 from matplotlib import image
 from scipy import stats
 
@@ -280,3 +280,29 @@ def test_bundle_writes_viewer_leaderboard_and_plots(
                      "sample_size_dice-n-10_random-python.png"]
     index = (site / "index.html").read_text()
     assert all(f'href="plots/{name}"' in index for name in plots)
+
+
+def test_runs_are_grouped_by_the_configuration_they_ran_with(tmp_path: Path) -> None:
+    # rand_num's default N is 100: the default run and -T n=100 ran the same configuration,
+    # and -T limit=3 on its one prompt chose that prompt: one row, the latest log
+    for args in ({}, {"n": 100}, {"limit": 3}, {"n": 20}):
+        inspect_eval(TASKS["rand_num_direct"](**args), model="random/python",
+                     log_dir=str(tmp_path), display="none", task_args=args)
+    board = lb.leaderboard(tmp_path)
+    assert [(r.run.task, r.run.n) for r in board.rows] == [("rand_num", 100),
+                                                           ("rand_num n=20", 20)]
+    assert "2 older log(s) of the same model, format and configuration are left out" in (
+        board.notes)
+
+
+def test_a_dataset_path_is_labelled_by_its_file_name(tmp_path: Path) -> None:
+    inspect_eval(TASKS["rand_num_direct"](n=10), model="random/python",
+                 log_dir=str(tmp_path), display="none")
+    (header,) = [read_eval_log(i, header_only=True) for i in list_eval_logs(str(tmp_path))]
+    path = "/very/long/folder/of/the/user/prompts.jsonl"
+    header.eval.task_args = {**header.eval.task_args, "dataset": path}
+    assert lb._task_label(header) == "rand_num dataset=prompts.jsonl n=10"
+    other = header.model_copy(deep=True)
+    other.eval.task_args = {**header.eval.task_args, "dataset": "/elsewhere/prompts.jsonl"}
+    # the label shortens the path; the configuration keeps it whole
+    assert lb.configuration(other) != lb.configuration(header)
