@@ -8,6 +8,7 @@ and share its ``n_parallel`` slots.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -46,10 +47,21 @@ DEFAULT_N_CTX = 4096
 DEFAULT_N_PARALLEL = 4
 DEFAULT_MIN_P = 0.0  # llama.cpp's own default (0.05) trims the tail and so the diversity
 DEFAULT_MAX_TOKENS = 2048  # bounds a reply that never stops
-# All cores but one: Inspect and the scorers need one, and llama.cpp's threads meet at a
-# barrier for every layer, so one descheduled thread stalls the rest (10x slower measured
-# on 2 busy cores with 2 threads than with 1).
-DEFAULT_N_THREADS = max(1, (os.cpu_count() or 2) - 1)
+
+
+@functools.cache
+def default_threads() -> int:
+    """llama.cpp threads: the cores other processes leave idle when the first model loads.
+
+    llama.cpp's threads meet at a barrier for every layer, so one descheduled thread
+    stalls the rest: on 2 cores with another busy process, 2 threads ran 2.9x slower
+    than 1 (README "Models"); on an idle machine 2 threads were faster than 1. The
+    1-minute load average says how many cores are busy. Decided once per process, so
+    that every model of the process shares one server.
+    """
+    cores = os.cpu_count() or 1
+    busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return max(1, min(cores, round(cores - busy)))
 HASH_CHUNK = 1 << 22
 
 QWEN_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
@@ -225,7 +237,7 @@ class LocalAPI(ModelAPI):
 
     Model args (``-M``): ``model_path`` (any GGUF), ``n_ctx`` (tokens per request,
     default 4096), ``n_parallel`` (slots decoded together, default 4), ``n_threads``
-    (default: all cores but one), ``min_p`` (default 0.0: no min-p cut).
+    (default: the cores idle when the first model loads), ``min_p`` (default 0.0: no min-p cut).
     """
 
     def __init__(
@@ -237,7 +249,7 @@ class LocalAPI(ModelAPI):
         model_path: str | None = None,
         n_ctx: int = DEFAULT_N_CTX,
         n_parallel: int = DEFAULT_N_PARALLEL,
-        n_threads: int = DEFAULT_N_THREADS,
+        n_threads: int | None = None,
         min_p: float = DEFAULT_MIN_P,
         **model_args: Any,
     ) -> None:
@@ -252,7 +264,7 @@ class LocalAPI(ModelAPI):
             path=model_file(model_name, model_path),
             n_ctx=_positive("n_ctx", n_ctx),
             n_parallel=_positive("n_parallel", n_parallel),
-            n_threads=_positive("n_threads", n_threads),
+            n_threads=default_threads() if n_threads is None else _positive("n_threads", n_threads),
         )
         self.min_p = _probability("min_p", min_p)
         self.server = server_for(self.settings)
