@@ -60,11 +60,16 @@ def _options(
 @app.command()
 def run(
     model: Annotated[str, typer.Option(help="Any Inspect model, e.g. openai/gpt-4.1.")] = "",
+    suite_name: Annotated[
+        str, typer.Option("--suite", help="headline (default), grid (all formats) or paper.")
+    ] = "headline",
     tasks: Annotated[str | None, typer.Option(help="Comma-separated task families.")] = None,
-    formats: Annotated[str | None, typer.Option(help="Comma-separated formats.")] = None,
+    formats: Annotated[
+        str | None, typer.Option(help="Comma-separated formats, or all.")
+    ] = None,
     n: Annotated[
         int | None,
-        typer.Option(min=1, help="Draws per prompt (N); default: the main job's sizes."),
+        typer.Option(min=1, help="Draws per prompt (N); default: the suite's sizes."),
     ] = None,
     limit: Annotated[
         int | None, typer.Option(min=1, help="Prompts per task (seeded subset).")
@@ -74,27 +79,64 @@ def run(
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Base seed; each draw derives its own.")] = 0,
     log_dir: Annotated[str | None, typer.Option(help="Inspect log folder.")] = None,
+    json_file: Annotated[
+        str | None, typer.Option("--json", help="Also write the summary JSON here.")
+    ] = None,
 ) -> None:
-    """The main job: every task x every format at CPU-sized defaults, then a results table."""
-    from vs_bench import suite
+    """The main job: a suite of tasks x formats, then per task a verdict against direct.
 
+    Writes summary.json and summary.md next to the logs. Running the same command again
+    reuses the finished work in the log folder (an interrupted run resumes).
+    """
+    import time
+
+    from vs_bench import suite
+    from vs_bench.analysis import report
+
+    chosen = suite.suite(suite_name)
     params: dict[str, Any] = {}
     if n is not None:
         params["n"] = n
     if limit is not None:
         params["limit"] = limit
-    items = suite.plan_suite(_split(tasks), _split(formats), params, suite.main_job_sizes())
-    folder = suite.log_dir(log_dir)
-    logs = suite.run_suite(
-        items, model or suite.DEFAULT_MODEL, folder, max_connections=max_connections, seed=seed,
-        max_tokens=suite.MAIN_JOB_MAX_TOKENS,
+    items = suite.plan_suite(
+        _split(tasks), _split(formats), params, chosen.sizes, chosen.formats
     )
-    header, rows = suite.summary_rows(logs)
-    table = Table(*header, title=f"vs-bench results: {model or suite.DEFAULT_MODEL}")
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
-    console.print(f"Open the runs with: inspect view --log-dir {folder}")
+    folder = suite.log_dir(log_dir)
+    if json_file:
+        preflight.check_output(json_file, "--json")
+    name = model or suite.DEFAULT_MODEL
+    started = time.monotonic()
+    try:
+        logs = suite.run_suite(
+            items, name, folder, max_connections=max_connections, seed=seed,
+            max_tokens=chosen.max_tokens,
+        )
+    except KeyboardInterrupt:
+        print("interrupted: run the same command again to resume; finished samples are kept",
+              file=sys.stderr)
+        raise typer.Exit(INTERRUPTED) from None
+    result = report.build_report(logs, name, chosen.name, time.monotonic() - started)
+    _print_report(result)
+    written = report.write(result, folder, json_file)
+    console.print(f"wrote {', '.join(str(p) for p in written)}", markup=False)
+    console.print(f"Open the runs with: vs-bench view {folder}", markup=False)
+
+
+def _print_report(result: Any) -> None:
+    from vs_bench.analysis import report
+
+    console.print(f"vs-bench {result.suite} suite on {result.model}: {result.seconds:.0f} s",
+                  markup=False)
+    for task in result.tasks.values():
+        direction = "higher" if task.higher_is_better else "lower"
+        title = f"{task.task}: {task.label} ({direction} is better)" if task.label else task.task
+        table = Table(*report.HEADER, title=title)
+        for cells in report.table_rows(task):
+            table.add_row(*cells)
+        console.print(table)
+    for task in result.tasks.values():
+        console.print(task.verdict, markup=False)
 
 
 @app.command("list")

@@ -260,7 +260,7 @@ def verdict(report: TaskReport) -> str:
             )
         elif p < ALPHA:
             better = (row.value > base.value) == report.higher_is_better
-            verb = ("raises" if row.value > base.value else "lowers")
+            verb = "raises" if row.value > base.value else "lowers"
             clauses.append(
                 f"{row.format} {verb} {report.label} from {_interval(base.value, base.ci)} to "
                 f"{_interval(row.value, row.ci)} against direct ({p_text(p)}, Holm)"
@@ -294,25 +294,36 @@ def to_dict(report: Report) -> dict[str, Any]:
                     "under_delivered": row.under_delivered,
                     "too_uniform_p": row.too_uniform_p,
                     "vs_direct": (
-                        {k: _finite(v) if not isinstance(v, list) else [_finite(x) for x in v]
-                         for k, v in row.vs_direct.items()}
-                        if row.vs_direct else None
+                        {
+                            k: _finite(v) if not isinstance(v, list) else [_finite(x) for x in v]
+                            for k, v in row.vs_direct.items()
+                        }
+                        if row.vs_direct
+                        else None
                     ),
                 }
                 for row in task.rows
             ],
             "verdict": task.verdict,
         }
-    return {"model": report.model, "suite": report.suite, "seconds": report.seconds,
-            "tasks": tasks}
+    return {"model": report.model, "suite": report.suite, "seconds": report.seconds, "tasks": tasks}
 
 
 def _finite(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
-HEADER = ("format", "value [95% CI]", "n_draws", "n_valid", "parse fail", "over/under",
-          "vs direct [95% CI]", "p", "p (Holm)")
+HEADER = (
+    "format",
+    "value [95% CI]",
+    "n_draws",
+    "n_valid",
+    "parse fail",
+    "over/under",
+    "vs direct [95% CI]",
+    "p",
+    "p (Holm)",
+)
 
 
 def table_rows(task: TaskReport) -> list[list[str]]:
@@ -321,17 +332,19 @@ def table_rows(task: TaskReport) -> list[list[str]]:
     for row in task.rows:
         vs = row.vs_direct
         rate = row.parse_failure_rate
-        out.append([
-            row.format,
-            row.note if row.value is None and row.note else _interval(row.value, row.ci),
-            str(row.n_draws),
-            str(row.n_valid),
-            f"{100 * rate:.0f}%" if rate is not None else "n/a",
-            f"{row.over_delivered}/{row.under_delivered}",
-            _interval(vs["diff"], vs["ci"]) if vs else "",  # type: ignore[arg-type]
-            _num(vs["p"]) if vs else "",
-            _num(vs["p_holm"]) if vs else "",
-        ])
+        out.append(
+            [
+                row.format,
+                row.note if row.value is None and row.note else _interval(row.value, row.ci),
+                str(row.n_draws),
+                str(row.n_valid),
+                f"{100 * rate:.0f}%" if rate is not None else "n/a",
+                f"{row.over_delivered}/{row.under_delivered}",
+                _interval(vs["diff"], vs["ci"]) if vs else "",  # type: ignore[arg-type]
+                _num(vs["p"]) if vs else "",
+                _num(vs["p_holm"]) if vs else "",
+            ]
+        )
     return out
 
 
@@ -341,16 +354,26 @@ def _escape(text: str) -> str:
 
 def to_markdown(report: Report) -> str:
     """``summary.md``: a table per task and its verdict."""
-    lines = [f"# vs-bench: {report.model}, suite {report.suite}", "",
-             f"{report.seconds:.0f} s. Values: {LEVEL:.0%} intervals; p-values from "
-             "permutation tests against direct, Holm-adjusted over the run.", ""]
+    lines = [
+        f"# vs-bench: {report.model}, suite {report.suite}",
+        "",
+        f"{report.seconds:.0f} s. Values: {LEVEL:.0%} intervals; p-values from "
+        "permutation tests against direct, Holm-adjusted over the run.",
+        "",
+    ]
     for task in report.tasks.values():
-        label = f"{task.label} ({'higher' if task.higher_is_better else 'lower'} is better)" \
-            if task.label else "no primary metric"
-        lines += [f"## {task.task}: {label}", "",
-                  "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
-        lines += ["| " + " | ".join(_escape(c) for c in cells) + " |"
-                  for cells in table_rows(task)]
+        label = (
+            f"{task.label} ({'higher' if task.higher_is_better else 'lower'} is better)"
+            if task.label
+            else "no primary metric"
+        )
+        lines += [
+            f"## {task.task}: {label}",
+            "",
+            "| " + " | ".join(HEADER) + " |",
+            "|" + "---|" * len(HEADER),
+        ]
+        lines += ["| " + " | ".join(_escape(c) for c in cells) + " |" for cells in table_rows(task)]
         lines += ["", _escape(task.verdict), ""]
     return "\n".join(lines)
 
@@ -367,5 +390,3 @@ def write(report: Report, folder: str | Path, json_path: str | Path | None = Non
         Path(json_path).write_text(text, encoding="utf-8")
         written.append(Path(json_path))
     return written
-
-
