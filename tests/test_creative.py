@@ -201,14 +201,16 @@ def test_random_python_answers_a_users_own_prompts(tmp_path: Path) -> None:
 
 @pytest.mark.embed
 def test_unparsed_replies_are_counted_not_scored() -> None:
-    model = get_model("scripted/poet", replies=["not a list", '["a b c", "a b c"]'])
+    # two lines of prose are no list (one plain line would count as one candidate)
+    model = get_model("scripted/poet", replies=["not\na list", '["a b c", "a b c"]'])
     log = run("poem_sequence", model=model, n=4, k=2, limit=1)
     metrics = run_metrics(log)
-    # two calls of two: one reply fails to parse and adds no draw
-    assert metrics["parse_failures"] == 1
-    assert metrics["parse_failure_rate"] == pytest.approx(1 / 2)
-    assert metrics["n_draws"] == 2
-    assert metrics["distinct_1"] == pytest.approx(50.0)
+    # two calls of two: one fails and adds no draw; the cell asks again for the missing
+    # two, gets the failing reply, then the list: 4 replies, 2 failures, 4 draws
+    assert metrics["parse_failures"] == 2
+    assert metrics["parse_failure_rate"] == pytest.approx(2 / 4)
+    assert metrics["n_draws"] == 4
+    assert metrics["distinct_1"] == pytest.approx(25.0)
     assert metrics["rouge_l"] == pytest.approx(100.0)
 
 
