@@ -1,0 +1,322 @@
+"""Coverage and false-positive rate of the verdict's statistics (vs_bench.analysis.stats).
+
+Simulates known samplers and counts how often the 95% intervals contain the true value
+and how often the comparisons reject at p <= 0.05 when both formats sample alike:
+
+- KL: N = 100 and 600 draws over K = 6, 10, 50 answers (one prompt; and three prompts
+  with K = 6, 10, 50 at once), from the ideal sampler (uniform, KL = 0) and a collapsed
+  one (80% of the mass on one answer, the rest uniform over the others);
+- semantic diversity: synthetic embeddings (Gaussian clusters in 32 dimensions: eight
+  equally likely clusters, or 80% of the texts in one), 10 texts x 3 prompts and 30 x 1.
+
+Targets: coverage >= 93% at nominal 95%; false-positive rate <= the binomial 99% upper
+bound of 5% for the replicate count. Prints a markdown table with PASS/FAIL per row.
+
+    .venv/bin/python benchmarks/interval_coverage.py [--replicates 1000 --seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special, stats
+
+from vs_bench.analysis.stats import (
+    RESAMPLES,
+    diversity_compare,
+    diversity_estimate,
+    kl_compare,
+    kl_estimate,
+    pairwise_distances,
+)
+
+COVERAGE_TARGET = 0.93
+ALPHA = 0.05
+SIZES = (100, 600)
+SUPPORTS = (6, 10, 50)
+DIMENSIONS = 32
+CLUSTERS = 8
+TRUTH_TEXTS = 3000  # texts behind a sampler's true diversity (4.5 million pairs)
+
+Rng = np.random.Generator
+
+
+def ideal(k: int) -> np.ndarray:
+    return np.full(k, 1.0 / k)
+
+
+def collapsed(k: int, top: float = 0.8) -> np.ndarray:
+    p = np.full(k, (1.0 - top) / (k - 1))
+    p[0] = top
+    return p
+
+
+def true_kl(p: np.ndarray) -> float:
+    return float(np.sum(special.xlogy(p, p * p.size)))
+
+
+@dataclass
+class Row:
+    statistic: str
+    setting: str
+    replicates: int
+    figure: str  # "coverage" or "false positives"
+    rate: float
+
+    @property
+    def limit(self) -> float:
+        if self.figure == "coverage":
+            return COVERAGE_TARGET
+        return float(stats.binom.ppf(0.99, self.replicates, ALPHA)) / self.replicates
+
+    @property
+    def passed(self) -> bool:
+        return self.rate >= self.limit if self.figure == "coverage" else self.rate <= self.limit
+
+    def line(self) -> str:
+        target = f">= {self.limit:.0%}" if self.figure == "coverage" else f"<= {self.limit:.1%}"
+        return (
+            f"| {self.statistic} | {self.setting} | {self.replicates} | {self.figure} | "
+            f"{self.rate:.1%} | {target} | {'PASS' if self.passed else 'FAIL'} |"
+        )
+
+
+def counts_of(ps: Sequence[np.ndarray], n: int, rng: Rng) -> list[np.ndarray]:
+    return [rng.multinomial(n, p) for p in ps]
+
+
+def zipf(k: int, exponent: float) -> np.ndarray:
+    p = 1.0 / np.arange(1, k + 1) ** exponent
+    return p / p.sum()
+
+
+def stress_rows(replicates: int, rng: Rng) -> list[Row]:
+    """KL intervals on supports larger than the tasks' (K <= 50), where N/K is small."""
+    rows = []
+    cases = (
+        ("collapsed 50%", collapsed(200, 0.5)),
+        ("collapsed 30%", collapsed(100, 0.3)),
+        ("Zipf s=1", zipf(100, 1.0)),
+        ("Zipf s=1.5", zipf(50, 1.5)),
+    )
+    for n in SIZES:
+        for name, p in cases:
+            truth, hits = true_kl(p), 0
+            for _ in range(replicates):
+                est = kl_estimate([rng.multinomial(n, p)])
+                hits += est.lo <= truth <= est.hi
+            rows.append(
+                Row(
+                    "KL interval",
+                    f"{name}, N={n}, K={p.size}",
+                    replicates,
+                    "coverage",
+                    hits / replicates,
+                )
+            )
+    return rows
+
+
+def kl_rows(replicates: int, resamples: int, rng: Rng) -> list[Row]:
+    rows = []
+    designs: list[tuple[str, Sequence[int]]] = [(f"K={k}", (k,)) for k in SUPPORTS]
+    designs.append(("3 prompts, K=6,10,50", SUPPORTS))
+    for n in SIZES:
+        for label, ks in designs:
+            samplers = {
+                "ideal": [ideal(k) for k in ks],
+                "collapsed": [collapsed(k) for k in ks],
+            }
+            truth = {
+                name: float(np.mean([true_kl(p) for p in ps])) for name, ps in samplers.items()
+            }
+            for name, ps in samplers.items():
+                hits = 0
+                for _ in range(replicates):
+                    est = kl_estimate(counts_of(ps, n, rng))
+                    hits += est.lo <= truth[name] <= est.hi
+                rows.append(
+                    Row(
+                        "KL interval",
+                        f"{name}, N={n}, {label}",
+                        replicates,
+                        "coverage",
+                        hits / replicates,
+                    )
+                )
+            # comparisons: both ideal (H0 true), and collapsed vs ideal (difference known)
+            for a, b in (("ideal", "ideal"), ("collapsed", "ideal")):
+                rejected = hits = 0
+                diff = truth[a] - truth[b]
+                for _ in range(replicates):
+                    cmp = kl_compare(
+                        counts_of(samplers[a], n, rng),
+                        counts_of(samplers[b], n, rng),
+                        seed=int(rng.integers(2**31)),
+                        resamples=resamples,
+                    )
+                    rejected += cmp.p <= ALPHA
+                    hits += cmp.lo <= diff <= cmp.hi
+                setting = f"{a} vs {b}, N={n}, {label}"
+                if a == b:
+                    rows.append(
+                        Row(
+                            "KL test", setting, replicates, "false positives", rejected / replicates
+                        )
+                    )
+                rows.append(
+                    Row(
+                        "KL difference interval", setting, replicates, "coverage", hits / replicates
+                    )
+                )
+    return rows
+
+
+@dataclass
+class ClusterSampler:
+    """Texts as points around cluster centres; one sampler per prompt."""
+
+    centres: np.ndarray  # (CLUSTERS, d)
+    weights: np.ndarray
+
+    @staticmethod
+    def make(rng: Rng, weights: np.ndarray) -> ClusterSampler:
+        # a shared direction keeps most cosines positive, as with sentence embeddings
+        common = np.ones(DIMENSIONS) / np.sqrt(DIMENSIONS)
+        return ClusterSampler(
+            common + 0.9 * rng.normal(size=(CLUSTERS, DIMENSIONS)) / np.sqrt(DIMENSIONS), weights
+        )
+
+    def texts(self, n: int, rng: Rng) -> np.ndarray:
+        which = rng.choice(CLUSTERS, size=n, p=self.weights)
+        noise = 0.5 * rng.normal(size=(n, DIMENSIONS)) / np.sqrt(DIMENSIONS)
+        return self.centres[which] + noise
+
+    def truth(self, rng: Rng) -> float:
+        h = pairwise_distances(self.texts(TRUTH_TEXTS, rng))
+        return float(h.sum() / (TRUTH_TEXTS * (TRUTH_TEXTS - 1)))
+
+
+def diversity_rows(replicates: int, resamples: int, rng: Rng) -> list[Row]:
+    spread = np.full(CLUSTERS, 1.0 / CLUSTERS)
+    narrow = np.full(CLUSTERS, 0.2 / (CLUSTERS - 1))
+    narrow[0] = 0.8
+    rows = []
+    for texts, prompts in ((10, 3), (30, 1)):
+        geometry = [ClusterSampler.make(rng, spread) for _ in range(prompts)]
+        samplers = {
+            "diverse": geometry,
+            "collapsed": [ClusterSampler(g.centres, narrow) for g in geometry],
+        }
+        truth = {name: float(np.mean([s.truth(rng) for s in ss])) for name, ss in samplers.items()}
+
+        def draw(
+            name: str, texts: int = texts, samplers: dict[str, list[ClusterSampler]] = samplers
+        ) -> list[np.ndarray]:
+            return [s.texts(texts, rng) for s in samplers[name]]
+
+        label = f"N={texts} texts x {prompts} prompt{'s' if prompts > 1 else ''}"
+        for name in samplers:
+            hits = 0
+            for _ in range(replicates):
+                est = diversity_estimate(draw(name))
+                hits += est.lo <= truth[name] <= est.hi
+            rows.append(
+                Row(
+                    "diversity interval",
+                    f"{name}, {label}",
+                    replicates,
+                    "coverage",
+                    hits / replicates,
+                )
+            )
+        for a, b in (("diverse", "diverse"), ("collapsed", "collapsed"), ("collapsed", "diverse")):
+            rejected = hits = 0
+            diff = truth[a] - truth[b]
+            for _ in range(replicates):
+                cmp = diversity_compare(
+                    draw(a), draw(b), seed=int(rng.integers(2**31)), resamples=resamples
+                )
+                rejected += cmp.p <= ALPHA
+                hits += cmp.lo <= diff <= cmp.hi
+            setting = f"{a} vs {b}, {label}"
+            if a == b:
+                rows.append(
+                    Row(
+                        "diversity test",
+                        setting,
+                        replicates,
+                        "false positives",
+                        rejected / replicates,
+                    )
+                )
+            rows.append(
+                Row(
+                    "diversity difference interval",
+                    setting,
+                    replicates,
+                    "coverage",
+                    hits / replicates,
+                )
+            )
+    return rows
+
+
+def seconds_per_call(call: Callable[[], object], repeats: int = 5) -> float:
+    start = time.perf_counter()
+    for _ in range(repeats):
+        call()
+    return (time.perf_counter() - start) / repeats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicates", type=int, default=1000)
+    parser.add_argument(
+        "--resamples",
+        type=int,
+        default=999,
+        help="permutations per test here (the level is exact for any count)",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--stress",
+        action="store_true",
+        help="instead: KL intervals on supports of 50 to 200 answers, beyond the tasks' range",
+    )
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed)
+    start = time.perf_counter()
+    if args.stress:
+        rows = stress_rows(args.replicates, rng)
+    else:
+        rows = kl_rows(args.replicates, args.resamples, rng)
+        rows += diversity_rows(args.replicates, args.resamples, rng)
+    print(f"Nominal level 95%, seed {args.seed}, {args.resamples} permutations per test.\n")
+    print("| statistic | setting | replicates | figure | rate | target | result |")
+    print("|---|---|---:|---|---:|---:|---|")
+    for row in rows:
+        print(row.line())
+    failed = sum(not row.passed for row in rows)
+    print(f"\n{len(rows) - failed} of {len(rows)} rows pass; {time.perf_counter() - start:.0f} s.")
+    if args.stress:
+        return  # beyond the checked range: figures for the README, not a gate
+    # the cost of one call as the main job makes it (default permutations)
+    ks = [collapsed(k) for k in SUPPORTS]
+    kl_time = seconds_per_call(lambda: kl_compare(counts_of(ks, 600, rng), counts_of(ks, 600, rng)))
+    texts = [rng.normal(size=(30, 384)) for _ in range(3)]
+    div_time = seconds_per_call(lambda: diversity_compare(texts, texts))
+    print(
+        f"Time per call with {RESAMPLES} permutations: kl_compare (3 prompts, K=6,10,50, "
+        f"N=600) {kl_time:.2f} s; diversity_compare (3 prompts x 30 texts per side, "
+        f"384 dimensions) {div_time:.2f} s."
+    )
+    raise SystemExit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Statistics of the main job's verdict: intervals, paired comparisons and their correction."""

@@ -1,0 +1,489 @@
+"""Intervals, paired tests and their multiplicity correction for the main job's verdict.
+
+Pure functions (arrays in, dataclasses out). Inference is conditional on the prompts: a
+run's prompts are fixed, the draws (texts) of each prompt are the random part, assumed
+independent. A run-level value is the mean over prompts of the per-prompt value, as in the
+scorers. Every method below was chosen by, and is checked by, the simulation in
+``benchmarks/interval_coverage.py`` (coverage >= 93% at nominal 95%, false-positive rate
+within the binomial bound of 5%).
+
+KL to the uniform reference, prompt j with counts c over its K answers, N = Σc valid draws,
+P̂ = c / N, S = answers drawn at least once:
+
+- plug-in  KL̂ = ln K − H(P̂) = Σ p̂ ln(p̂ K), biased upward by about (K − 1)/(2N);
+- value    KL_MM = max(0, KL̂ − (S − 1)/(2N)), the Miller–Madow corrected estimate
+  (Miller 1955: H_MM = H(P̂) + (S − 1)/(2N)), clipped at 0 because KL >= 0;
+- interval the hull of two 95% intervals, each valid in its own regime:
+  (a) inversion of the likelihood-ratio statistic G = 2N·KL̂, which is approximately
+  noncentral χ²_{K−1}(λ = 2N·KL) (Agresti 2013, §1.5 and §6.6 on noncentral power), so
+  that the interval for λ is {λ : α/2 <= P(χ²_{K−1}(λ) >= G) <= 1 − α/2} (Saxena & Alam
+  1982; Kent & Hainsworth 1995), with λ = 0 kept whenever the G test does not reject
+  uniformity — KL = 0 is a boundary, and an interval around KL̂ alone never covers it.
+  Sparse tables (N/K of a few) make G larger than χ²_{K−1} under uniformity; G is
+  shifted by E₀[G] − (K − 1), E₀[G] computed exactly from the Binomial(N, 1/K) counts (a
+  one-moment correction in the spirit of Williams 1976). Prompts add: ΣG ~ χ²_{ΣK−Σ1}(Σλ),
+  Σλ = 2 Σ N_j KL_j, bounded by 2·m·N_min·KL̄ and 2·m·N_max·KL̄ for the mean KL̄ of m prompts;
+  (b) a Wald interval KL_MM ± z·se, se² = Var_P̂(ln p̂)/N + (S − 1)/(2N²) (delta method
+  plus the χ² term), clipped at 0: it covers far from uniform, where (a) relies on the
+  noncentral approximation. The value always lies inside (b), so inside the interval.
+
+Comparison of two formats on the same prompts: p-value from a permutation test (Good
+2005): within each prompt the valid draws of both formats are pooled and re-split at the
+observed sizes (multivariate hypergeometric), statistic = difference of the run-level
+(unclipped) Miller–Madow means, p = (1 + #{|T*| >= |T|}) / (B + 1) (Phipson & Smyth 2010),
+exact level under H0 "both formats draw from one distribution". Interval of the
+difference: MOVER (Zou & Donner 2008) from the two intervals above.
+
+Semantic diversity (``vs_bench.scorers.embedding.semantic_diversity``) of a prompt is a
+U-statistic (Hoeffding 1948) of the pairwise distance h = 100·(1 − clip(cos, 0, 1)); its
+variance is the leave-one-out jackknife (Arvesen 1969; conservative, Efron & Stein 1981),
+summed over prompts, with a Student-t quantile at Welch–Satterthwaite degrees of freedom.
+The comparison's p-value is a stratified permutation test: within each prompt the texts of
+both formats are pooled and re-split.
+
+Several comparisons in a run: Holm's step-down adjustment (Holm 1979).
+
+References: Miller, G. A. (1955) Note on the bias of information estimates. Agresti, A.
+(2013) Categorical Data Analysis, 3rd ed. Saxena, K. M. L. & Alam, K. (1982) Ann. Statist.
+10, 1012-1016. Kent, J. T. & Hainsworth, T. J. (1995) J. Stat. Plann. Inference 46,
+147-159. Williams, D. A. (1976) Biometrika 63, 33-37. Zou, G. Y. & Donner, A. (2008) Stat.
+Med. 27, 1693-1702. Good, P. (2005) Permutation, Parametric and Bootstrap Tests of
+Hypotheses, 3rd ed. Phipson, B. & Smyth, G. K. (2010) Stat. Appl. Genet. Mol. Biol. 9, 39.
+Hoeffding, W. (1948) Ann. Math. Statist. 19, 293-325. Arvesen, J. N. (1969) Ann. Math.
+Statist. 40, 2076-2100. Efron, B. & Stein, C. (1981) Ann. Statist. 9, 586-596. Holm, S.
+(1979) Scand. J. Statist. 6, 65-70.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from scipy import special, stats
+
+from vs_bench.errors import VsBenchError
+from vs_bench.scorers.embedding import SCALE, semantic_diversity
+
+FloatArray = npt.NDArray[np.float64]
+# Permutations per comparison: p >= 1/(RESAMPLES + 1) = 1e-4; about 0.1 s per prompt.
+RESAMPLES = 9999
+_NAN = math.nan
+_NEWTON_STEPS = 25  # for λ of the empirical likelihood (quadratic convergence)
+_GRID, _GRID_ROUNDS = 33, 4  # bound of the empirical likelihood interval to range·32^-4
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A run-level value with its interval; NaN throughout when there is nothing to measure."""
+
+    value: float  # the reported point estimate, inside [lo, hi]
+    lo: float
+    hi: float
+    n: int  # valid draws (KL) or texts (diversity) used
+    prompts: int = 0  # prompts used
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """value(a) − value(b) over the prompts both sides measured, its interval and p-value."""
+
+    diff: float
+    lo: float
+    hi: float
+    p: float  # two-sided, permutation; no smaller than 1/(resamples + 1)
+    resamples: int = 0
+
+
+_NAN_ESTIMATE = Estimate(_NAN, _NAN, _NAN, 0, 0)
+_NAN_COMPARISON = Comparison(_NAN, _NAN, _NAN, _NAN, 0)
+
+
+def _check_level(level: float) -> float:
+    if not 0.0 < level < 1.0:
+        raise VsBenchError(f"confidence level {level} is not in (0, 1): pass e.g. 0.95")
+    return (1.0 - level) / 2.0
+
+
+def _count_rows(counts: Sequence[npt.ArrayLike]) -> list[npt.NDArray[np.int64]]:
+    rows = []
+    for index, raw in enumerate(counts):
+        row = np.asarray(raw, dtype=np.float64)
+        if row.ndim != 1 or row.size == 0:
+            raise VsBenchError(
+                f"counts of prompt {index} have shape {row.shape}: pass one count per answer"
+            )
+        if not np.all(np.isfinite(row)) or np.any(row < 0) or np.any(row != np.round(row)):
+            raise VsBenchError(
+                f"counts of prompt {index} are not non-negative integers: pass draw counts"
+            )
+        rows.append(row.astype(np.int64))
+    return rows
+
+
+def plugin_kl(counts: npt.ArrayLike) -> FloatArray:
+    """Plug-in KL(P̂‖U) = Σ p̂ ln(p̂ K) = ln K − H(P̂) along the last axis, in nats.
+
+    Equals ``scipy.stats.entropy(counts, ones(K))`` (the scorer's ``kl``); NaN for N = 0.
+    """
+    c = np.asarray(counts, dtype=np.float64)
+    n = c.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = c / n
+        return np.asarray(np.sum(special.xlogy(p, p * c.shape[-1]), axis=-1))
+
+
+def miller_madow_kl(counts: npt.ArrayLike) -> FloatArray:
+    """KL̂ − (S − 1)/(2N) along the last axis, unclipped (Miller 1955).
+
+    S = answers with a positive count, N = Σ counts: ln K minus the Miller–Madow entropy
+    H(P̂) + (S − 1)/(2N). Can be negative near uniform; the reported value clips it at 0.
+    """
+    c = np.asarray(counts, dtype=np.float64)
+    n = c.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(plugin_kl(c) - (np.count_nonzero(c, axis=-1) - 1) / (2.0 * n))
+
+
+@lru_cache(maxsize=256)
+def null_mean_g(n: int, k: int) -> float:
+    """E[G] for N draws from the uniform over K answers, exactly.
+
+    G = 2 Σ_i c_i ln(c_i K / N) and each c_i ~ Binomial(N, 1/K), so
+    E[G] = 2K Σ_c P(c) c ln(cK/N). Tends to K − 1 (the χ² mean) as N/K grows.
+    """
+    c = np.arange(n + 1, dtype=np.float64)
+    pmf = stats.binom.pmf(c, n, 1.0 / k)
+    return 2.0 * k * float(np.sum(pmf * special.xlogy(c, c * k / n)))
+
+
+def _noncentrality_bounds(g: float, df: float, alpha: float) -> tuple[float, float]:
+    """The (1 − 2α) interval for λ of G ~ χ²_df(λ), by inverting the cdf in λ.
+
+    A bound is 0 where even λ = 0 cannot reach it (G is small for that tail).
+    """
+    if df <= 0:
+        return 0.0, 0.0
+    g = max(g, 0.0)
+    at_zero = float(stats.chi2.cdf(g, df))
+    lo = float(special.chndtrinc(g, df, 1.0 - alpha)) if at_zero > 1.0 - alpha else 0.0
+    hi = float(special.chndtrinc(g, df, alpha)) if at_zero > alpha else 0.0
+    return lo, hi
+
+
+def _log_variance(row: npt.NDArray[np.int64]) -> float:
+    """Var over P̂ of ln p̂ (the delta-method variance of KL̂ times N)."""
+    p = row[row > 0] / row.sum()
+    log_p = np.log(p)
+    return max(float(np.sum(p * log_p**2) - np.sum(p * log_p) ** 2), 0.0)
+
+
+def kl_estimate(counts: Sequence[npt.ArrayLike], level: float = 0.95) -> Estimate:
+    """Miller–Madow KL to the uniform over prompts, with an interval that holds its level.
+
+    ``counts``: one vector per prompt over its K answers (valid draws only). Prompts with no
+    valid draw are ignored; with none left, every field is NaN. Value = max(0, mean over
+    prompts of KL̂_j − (S_j − 1)/(2N_j)); interval = hull of the G-test inversion and the
+    Wald interval (module docstring).
+    """
+    alpha = _check_level(level)
+    rows = [r for r in _count_rows(counts) if r.sum() > 0]
+    if not rows:
+        return _NAN_ESTIMATE
+    m = len(rows)
+    n = np.array([r.sum() for r in rows], dtype=np.float64)
+    k = np.array([r.size for r in rows])
+    mm = float(np.mean([miller_madow_kl(r) for r in rows]))
+    # (a) summed, sparse-corrected G inverted for Σλ = 2 Σ N_j KL_j
+    g = 2.0 * n * np.array([plugin_kl(r) for r in rows])
+    shift = np.array([null_mean_g(int(nj), int(kj)) for nj, kj in zip(n, k, strict=True)]) - (k - 1)
+    lam_lo, lam_hi = _noncentrality_bounds(float(np.sum(g - shift)), float(np.sum(k - 1)), alpha)
+    lo_a, hi_a = lam_lo / (2.0 * m * n.max()), lam_hi / (2.0 * m * n.min())
+    # (b) Wald around the corrected mean
+    counts_nz = np.array([np.count_nonzero(r) for r in rows])
+    var_terms = np.array([_log_variance(r) for r in rows]) / n + (counts_nz - 1) / (2.0 * n**2)
+    se = math.sqrt(float(np.sum(var_terms))) / m
+    z = float(stats.norm.ppf(1.0 - alpha))
+    lo_b, hi_b = max(mm - z * se, 0.0), max(mm + z * se, 0.0)
+    return Estimate(max(mm, 0.0), float(min(lo_a, lo_b)), float(max(hi_a, hi_b)), int(n.sum()), m)
+
+
+def _mover(
+    values: Sequence[float], intervals: Sequence[tuple[float, float]], weights: Sequence[float]
+) -> tuple[float, float]:
+    """Interval of Σ w_j θ_j from intervals [l_j, u_j] around estimates θ̂_j (MOVER, Zou &
+    Donner 2008): Σ w_j θ̂_j ∓ √(Σ w_j² (θ̂_j − far_j)²), far_j the bound on the side of
+    the bound sought (l_j below for w_j > 0, u_j for w_j < 0, and conversely above).
+    """
+    centre = sum(w * v for w, v in zip(weights, values, strict=True))
+    below = above = 0.0
+    for w, v, (lo, hi) in zip(weights, values, intervals, strict=True):
+        below += (w * (v - lo if w > 0 else hi - v)) ** 2
+        above += (w * (hi - v if w > 0 else v - lo)) ** 2
+    return centre - math.sqrt(below), centre + math.sqrt(above)
+
+
+def _permutation_p(observed: float, null: FloatArray) -> float:
+    """Two-sided Monte Carlo permutation p-value, (1 + #{|T*| >= |T|}) / (B + 1)."""
+    # equal configurations can differ in the last bits: count them as ties
+    extreme = np.abs(null) >= abs(observed) * (1.0 - 1e-9) - 1e-12
+    return float((1 + np.count_nonzero(extreme)) / (null.size + 1))
+
+
+def _paired(a: Sequence[object], b: Sequence[object], what: str) -> None:
+    if len(a) != len(b):
+        raise VsBenchError(
+            f"{what}: {len(a)} prompts against {len(b)}: pass the same prompts, in the same order"
+        )
+
+
+def kl_compare(
+    a: Sequence[npt.ArrayLike],
+    b: Sequence[npt.ArrayLike],
+    level: float = 0.95,
+    seed: int = 0,
+    resamples: int = RESAMPLES,
+) -> Comparison:
+    """KL of format a minus format b on the same prompts (paired by position).
+
+    Uses the prompts where both sides have valid draws. diff = kl_estimate(a).value −
+    kl_estimate(b).value; interval: MOVER; p: within-prompt permutation of the pooled
+    valid draws (module docstring), ``resamples`` re-splits with ``seed``.
+    """
+    _check_level(level)
+    rows_a, rows_b = _count_rows(a), _count_rows(b)
+    _paired(rows_a, rows_b, "kl_compare")
+    pairs = []
+    for index, (x, y) in enumerate(zip(rows_a, rows_b, strict=True)):
+        if x.size != y.size:
+            raise VsBenchError(
+                f"kl_compare: prompt {index} has {x.size} answers against {y.size}: "
+                "pass counts over the same answer set"
+            )
+        if x.sum() > 0 and y.sum() > 0:
+            pairs.append((x, y))
+    if not pairs:
+        return _NAN_COMPARISON
+    first = kl_estimate([x for x, _ in pairs], level)
+    second = kl_estimate([y for _, y in pairs], level)
+    lo, hi = _mover(
+        [first.value, second.value], [(first.lo, first.hi), (second.lo, second.hi)], [1, -1]
+    )
+    observed = float(np.mean([miller_madow_kl(x) - miller_madow_kl(y) for x, y in pairs]))
+    rng = np.random.default_rng(seed)
+    null = np.zeros(resamples)
+    for x, y in pairs:
+        pooled = x + y
+        resplit = rng.multivariate_hypergeometric(pooled, int(x.sum()), size=resamples)
+        null += miller_madow_kl(resplit) - miller_madow_kl(pooled - resplit)
+    null /= len(pairs)
+    return Comparison(first.value - second.value, lo, hi, _permutation_p(observed, null), resamples)
+
+
+def _embedding_rows(embeddings: Sequence[npt.ArrayLike]) -> list[FloatArray]:
+    rows = []
+    for index, raw in enumerate(embeddings):
+        row = np.asarray(raw, dtype=np.float64)
+        if row.ndim != 2 or not np.all(np.isfinite(row)):
+            raise VsBenchError(
+                f"embeddings of prompt {index} have shape {row.shape} or non-finite values: "
+                "pass one finite row per text"
+            )
+        rows.append(row)
+    return rows
+
+
+def pairwise_distances(vectors: npt.ArrayLike) -> FloatArray:
+    """h_ij = 100·(1 − clip(cos(v_i, v_j), 0, 1)), 0 on the diagonal.
+
+    The kernel of ``semantic_diversity``, whose value is the mean of h over pairs i < j.
+    """
+    rows = np.asarray(vectors, dtype=np.float64)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    unit = rows / np.where(norms > 0, norms, 1.0)
+    h = SCALE * (1.0 - np.clip(unit @ unit.T, 0.0, 1.0))
+    np.fill_diagonal(h, 0.0)
+    return np.asarray(h)
+
+
+def _pseudo_values(h: FloatArray) -> FloatArray:
+    """Jackknife pseudo-values of the mean of h over pairs: V_i = n·U − (n − 1)·U₍₋ᵢ₎,
+    U₍₋ᵢ₎ = (T − r_i)/C(n − 1, 2), T = Σ_{i<j} h_ij, r_i = Σ_j h_ij. Their mean is U."""
+    n = h.shape[0]
+    total = h.sum() / 2.0
+    return np.asarray(
+        n * total / math.comb(n, 2) - (n - 1) * (total - h.sum(axis=1)) / math.comb(n - 1, 2)
+    )
+
+
+def _el_ratio(v: FloatArray, thetas: FloatArray) -> FloatArray:
+    """−2 log R(θ), the empirical likelihood ratio of the mean of v, for each θ (Owen 2001).
+
+    −2 log R(θ) = 2 Σ ln(1 + λ d_i), d_i = v_i − θ, λ solving g(λ) = Σ d_i/(1 + λ d_i) = 0
+    on (−1/max d, −1/min d), where g falls: Newton steps, bisection when a step leaves the
+    bracket. +inf outside (min v, max v).
+    """
+    d = v[None, :] - thetas[:, None]
+    inside = (d.min(axis=1) < 0) & (d.max(axis=1) > 0)
+    d = d[inside]
+    lo, hi = -1.0 / d.max(axis=1), -1.0 / d.min(axis=1)
+    lam = np.zeros(len(d))
+    for _ in range(_NEWTON_STEPS):
+        ratio = d / (1.0 + lam[:, None] * d)
+        g = ratio.sum(axis=1)
+        lo, hi = np.where(g > 0, lam, lo), np.where(g > 0, hi, lam)
+        step = lam + g / np.sum(ratio**2, axis=1)
+        lam = np.where((step > lo) & (step < hi), step, (lo + hi) / 2.0)
+    result = np.full(thetas.shape, np.inf)
+    result[inside] = 2.0 * np.sum(np.log1p(lam[:, None] * d), axis=1)
+    return result
+
+
+def _el_interval(v: FloatArray, alpha: float) -> tuple[float, float]:
+    """{θ : −2 log R(θ) <= F_{1,n−1}(1 − 2α)}: the jackknife empirical likelihood interval of
+    a U-statistic (Jing, Yuan & Zhou 2009), F-calibrated for small n (Owen 2001, §3.5).
+
+    −2 log R falls from +inf at min v to 0 at mean v and rises to +inf at max v; each bound
+    is bracketed on a grid from the mean to the edge, the grid refined in the bracketing
+    cell, and the outer end of the last cell kept (the interval errs wide).
+    """
+    critical = float(stats.f.ppf(1.0 - 2.0 * alpha, 1, v.size - 1))
+    centre = float(v.mean())
+    near = np.array([centre, centre])
+    far = np.array([float(v.min()), float(v.max())])  # ratio +inf there
+    steps = np.linspace(0.0, 1.0, _GRID)
+    for _ in range(_GRID_ROUNDS):
+        grid = near[:, None] + steps[None, :] * (far - near)[:, None]
+        beyond = _el_ratio(v, grid.ravel()).reshape(grid.shape) > critical
+        first = np.argmax(beyond, axis=1)  # >= 1: the ratio is 0 at the mean
+        near, far = grid[[0, 1], first - 1], grid[[0, 1], first]
+    return float(far[0]), float(far[1])
+
+
+def _prompt_interval(h: FloatArray, alpha: float) -> tuple[float, float, float]:
+    """Semantic diversity of one prompt (from its distance matrix) and its interval: the
+    hull of the jackknife-t and the jackknife empirical likelihood intervals, in [0, 100].
+    NaN bounds below 3 texts."""
+    n = h.shape[0]
+    value = float(h.sum() / (n * (n - 1)))
+    if n < 3:
+        return value, _NAN, _NAN
+    v = _pseudo_values(h)
+    se = float(np.std(v, ddof=1)) / math.sqrt(n)  # the jackknife standard error
+    if se == 0.0:
+        return value, value, value
+    half = float(stats.t.ppf(1.0 - alpha, n - 1)) * se
+    el_lo, el_hi = _el_interval(v, alpha)
+    return value, max(min(value - half, el_lo), 0.0), min(max(value + half, el_hi), SCALE)
+
+
+def _diversity_parts(
+    rows: Sequence[FloatArray], alpha: float
+) -> tuple[list[float], list[tuple[float, float]]]:
+    values, intervals = [], []
+    for row in rows:
+        value, lo, hi = _prompt_interval(pairwise_distances(row), alpha)
+        values.append(semantic_diversity(row))  # the scorer's figure (equal to value)
+        intervals.append((lo, hi))
+    return values, intervals
+
+
+def diversity_estimate(
+    embeddings: Sequence[npt.ArrayLike], level: float = 0.95, seed: int = 0
+) -> Estimate:
+    """Mean over prompts of semantic diversity, with an interval over the texts.
+
+    ``embeddings``: one (N_j × d) array per prompt. Prompts with fewer than 2 texts are
+    ignored; the interval is NaN when a used prompt has fewer than 3. Per prompt, the hull
+    of the jackknife-t and jackknife empirical likelihood intervals; over prompts, MOVER.
+    Deterministic: ``seed`` is accepted for a signature common to all.
+    """
+    del seed
+    alpha = _check_level(level)
+    rows = [r for r in _embedding_rows(embeddings) if r.shape[0] >= 2]
+    if not rows:
+        return _NAN_ESTIMATE
+    values, intervals = _diversity_parts(rows, alpha)
+    m = len(rows)
+    lo, hi = _mover(values, intervals, [1.0 / m] * m)
+    value = float(np.mean(values))
+    return Estimate(value, max(lo, 0.0), min(hi, SCALE), sum(len(r) for r in rows), m)
+
+
+def _split_means(
+    h: FloatArray, size_a: int, resamples: int, rng: np.random.Generator
+) -> tuple[FloatArray, FloatArray]:
+    """Mean of h over the pairs within each group, for ``resamples`` random splits of the
+    rows into ``size_a`` and the rest.
+
+    One matrix product: with r = M h (M the 0/1 membership of group a), Σ_aa = Σ r·M,
+    Σ_ab = M·rowsum(h) − Σ_aa, Σ_bb = Σh − 2Σ_ab − Σ_aa (sums over ordered pairs).
+    """
+    n = h.shape[0]
+    base = np.zeros(n)
+    base[:size_a] = 1.0
+    in_a = rng.permuted(np.broadcast_to(base, (resamples, n)), axis=1)
+    within_a = np.sum((in_a @ h) * in_a, axis=1)
+    across = in_a @ h.sum(axis=1) - within_a
+    within_b = h.sum() - 2.0 * across - within_a
+    return within_a / (size_a * (size_a - 1)), within_b / ((n - size_a) * (n - size_a - 1))
+
+
+def diversity_compare(
+    a: Sequence[npt.ArrayLike],
+    b: Sequence[npt.ArrayLike],
+    level: float = 0.95,
+    seed: int = 0,
+    resamples: int = RESAMPLES,
+) -> Comparison:
+    """Semantic diversity of format a minus format b on the same prompts (by position).
+
+    Uses the prompts where both sides have >= 2 texts. Interval: MOVER over the per-prompt
+    intervals of both sides (as in ``diversity_estimate``); p: stratified permutation test,
+    the texts of both formats pooled and re-split within each prompt.
+    """
+    alpha = _check_level(level)
+    rows_a, rows_b = _embedding_rows(a), _embedding_rows(b)
+    _paired(rows_a, rows_b, "diversity_compare")
+    pairs = [(x, y) for x, y in zip(rows_a, rows_b, strict=True) if min(len(x), len(y)) >= 2]
+    if not pairs:
+        return _NAN_COMPARISON
+    for x, y in pairs:
+        if x.shape[1] != y.shape[1]:
+            raise VsBenchError(
+                f"diversity_compare: embeddings of width {x.shape[1]} against {y.shape[1]}: "
+                "embed both formats with the same model"
+            )
+    m = len(pairs)
+    values_a, intervals_a = _diversity_parts([x for x, _ in pairs], alpha)
+    values_b, intervals_b = _diversity_parts([y for _, y in pairs], alpha)
+    diff = float(np.mean(values_a) - np.mean(values_b))
+    lo, hi = _mover(values_a + values_b, intervals_a + intervals_b, [1.0 / m] * m + [-1.0 / m] * m)
+    rng = np.random.default_rng(seed)
+    null = np.zeros(resamples)
+    for x, y in pairs:
+        mean_a, mean_b = _split_means(pairwise_distances(np.vstack([x, y])), len(x), resamples, rng)
+        null += mean_a - mean_b
+    null /= m
+    return Comparison(diff, max(lo, -SCALE), min(hi, SCALE), _permutation_p(diff, null), resamples)
+
+
+def holm(pvalues: Sequence[float]) -> list[float]:
+    """Holm–Bonferroni adjusted p-values (Holm 1979), in the input order.
+
+    Sorted ascending p₍₁₎ <= … <= p₍ₘ₎ over the m non-NaN values:
+    p̃₍ᵢ₎ = min(1, max_{j<=i} (m − j + 1)·p₍ⱼ₎). NaN (no comparison) stays NaN and does not
+    count in m. Rejecting where p̃ <= α controls the family-wise error rate at α.
+    """
+    p = np.asarray(pvalues, dtype=np.float64).reshape(-1)
+    known = np.flatnonzero(~np.isnan(p))
+    if np.any((p[known] < 0) | (p[known] > 1)):
+        raise VsBenchError("holm: p-values must lie in [0, 1]: pass probabilities")
+    order = known[np.argsort(p[known], kind="stable")]
+    m = order.size
+    adjusted = np.full(p.shape, _NAN)
+    adjusted[order] = np.minimum(np.maximum.accumulate((m - np.arange(m)) * p[order]), 1.0)
+    return [float(x) for x in adjusted]
