@@ -11,6 +11,9 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import read_eval_log
 from matplotlib import image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
 from scipy import stats
 
 from tests.conftest import run_cli
@@ -151,3 +154,54 @@ def test_calibration_points_of_the_ideal_sampler(runs: list[lb.Run]) -> None:
         # uniform over the answers drawn; the empirical side is their share of the draws
         assert verbalized == pytest.approx(np.full(drawn, 1 / drawn))
         assert sorted(empirical) == pytest.approx(sorted(counts[counts > 0] / counts.sum()))
+
+
+def _bar_containers(fig: Figure) -> list[list[BarContainer]]:
+    return [[c for c in ax.containers if isinstance(c, BarContainer)] for ax in fig.axes]
+
+
+def test_whiskers_only_where_the_leaderboard_has_an_interval(runs: list[lb.Run]) -> None:
+    board = lb.build(runs)
+    one_prompt = plots.bars_figure(board, "dice n=30")  # one prompt, one epoch: no CI
+    assert all(c.errorbar is None for panel in _bar_containers(one_prompt) for c in panel)
+    assert one_prompt.get_suptitle() == "dice n=30: metric by format; no CI (n/a: 1 prompt)"
+    over_prompts = plots.bars_figure(board, "ranges")
+    assert all(c.errorbar is not None for panel in _bar_containers(over_prompts) for c in panel)
+    assert over_prompts.get_suptitle() == "ranges: metric by format; whiskers: 95% bootstrap CI"
+
+
+def test_a_panel_without_values_says_why(runs: list[lb.Run]) -> None:
+    run = next(r for r in runs if r.task == "ranges" and r.format == "direct")
+    unjudged = lb.Run(**{**run.__dict__, "metrics": {"kl": 0.5, "quality": math.nan},
+                         "per_prompt": {}, "per_epoch": {}})
+    fig = plots.bars_figure(lb.build([unjudged]), "ranges")
+    texts = {ax.get_title(): [t.get_text() for t in ax.texts if t.get_text()] for ax in fig.axes}
+    assert texts["quality (higher is better)"] == [
+        "no grader: judged quality needs\n--model-role grader=<model>"]
+    assert texts["KL (lower is better)"] == ["0.5"]  # the bar's value, no reason
+
+
+def test_replies_that_did_not_parse_are_counted_and_shown(tmp_path: Path) -> None:
+    # scripted/ok answers "ok" to everything: no JSON, so no vs_standard reply parses
+    inspect_eval(TASKS["dice_vs_standard"](n=10), model="scripted/ok", log_dir=str(tmp_path),
+                 display="none")
+    (run,) = lb.load_runs(tmp_path)[0]
+    (draws,) = run.draws
+    assert draws.texts == [] and draws.unparsed == run.metrics["parse_failures"] > 0
+    fig = plots.histogram_figure("dice", [("vs_standard", draws)])
+    (ax,) = [a for a in fig.axes if a.get_visible()]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[-1] == "unparsed" and ax.patches[-1].get_height() == draws.unparsed
+    title = ax.get_title().replace("\n", " ")  # wrapped to the panel's width
+    assert title == f"vs_standard  (N=0, valid=0, unparsed replies={draws.unparsed})"
+
+
+def test_titles_fit_their_figure(runs: list[lb.Run]) -> None:
+    run = next(r for r in runs if r.task == "dice n=30")
+    title = "a-model-name-that-is-rather-long/of-a-provider on dice n=30: answers per format"
+    fig = plots.histogram_figure(title, [(run.format, run.draws[0])])
+    FigureCanvasAgg(fig).draw()
+    assert fig._suptitle is not None
+    box = fig._suptitle.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width
+    assert "\n" in fig.get_suptitle()  # wrapped, not cut

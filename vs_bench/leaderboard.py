@@ -67,6 +67,7 @@ class PromptDraws:
     answers: AnswerSet
     texts: list[str]
     probabilities: list[float | None] = field(default_factory=list)  # verbalized, per text
+    unparsed: int = 0  # replies that did not parse, so added no text
 
 
 @dataclass
@@ -306,6 +307,7 @@ def _run(log: EvalLog, location: str) -> Run:
                 per_prompt[key][reduced.sample_id] = value
     per_epoch: dict[str, list[float]] = defaultdict(list)
     grouped: dict[Any, tuple[str, list[list[str]] | None, list[str], list[float | None]]] = {}
+    unparsed: dict[Any, int] = defaultdict(int)
     for sample in log.samples or []:
         for name, sample_score in (sample.scores or {}).items():
             for key, value in _values(name, sample_score.value).items():
@@ -317,9 +319,11 @@ def _run(log: EvalLog, location: str) -> Run:
             record = SampleDraws.load(sample.store)
             texts.extend(record.texts)
             probabilities.extend(d.probability for d in record.draws)
+            unparsed[sample.id] += len(record.failures)
     draws = [
-        PromptDraws(prompt, AnswerSet.from_aliases(answer_set), texts, probabilities)
-        for prompt, answer_set, texts, probabilities in grouped.values()
+        PromptDraws(prompt, AnswerSet.from_aliases(answer_set), texts, probabilities,
+                    unparsed[sample_id])
+        for sample_id, (prompt, answer_set, texts, probabilities) in grouped.items()
         if answer_set
     ]
     n = (log.eval.metadata or {}).get("n")

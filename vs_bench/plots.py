@@ -8,6 +8,7 @@ Every figure is written as PNG and SVG under a name that says what it shows.
 from __future__ import annotations
 
 import math
+import textwrap
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -193,22 +194,28 @@ def histogram_figure(title: str, panels: Sequence[tuple[str, PromptDraws]]) -> F
         ax.bar(x, hist.counts, color="#4c72b0", label="draws")
         labels = [_short(label) for label in hist.labels]
         if hist.invalid:
-            ax.bar([len(x)], [hist.invalid], color="#999999", label="invalid")
+            ax.bar([len(labels)], [hist.invalid], color="#999999", label="invalid")
             labels.append("invalid")
+        if draws.unparsed:  # replies that added no draw: counted in replies, not draws
+            ax.bar([len(labels)], [draws.unparsed], color="white", edgecolor="#555555",
+                   hatch="xx", label="unparsed replies")
+            labels.append("unparsed")
         ax.axhline(hist.expected, color="#c44e52", linestyle="--", label="uniform expectation")
         ax.set_xticks(range(len(labels)), labels, rotation=90 if many else 0, fontsize=8)
         ax.set_ylabel("count")
         n = int(hist.counts.sum()) + hist.invalid
-        ax.set_title(f"{name}  (N={n}, valid={int(hist.counts.sum())})", fontsize=10)
+        failed = f", unparsed replies={draws.unparsed}" if draws.unparsed else ""
+        _title(ax, f"{name}  (N={n}, valid={int(hist.counts.sum())}{failed})", fontsize=10)
     for ax in axes[len(panels):]:
         ax.set_visible(False)
     _legend(fig, axes)
-    fig.suptitle(title)
+    _title(fig, title)
     return fig
 
 
 def bars_figure(board: Leaderboard, task: str) -> Figure:
-    """Each headline metric by format, one bar per model, 95% CI as error bars."""
+    """Each headline metric by format, one bar per model; whiskers: the 95% CI where the
+    leaderboard has one. A panel without any value says why."""
     rows = board.task_rows(task)
     keys = [k for k in board.task_keys(task) if k in METRICS] or board.task_keys(task)
     formats = sorted({r.run.format for r in rows}, key=lambda f: list(FORMATS).index(f)
@@ -221,7 +228,9 @@ def bars_figure(board: Leaderboard, task: str) -> Figure:
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     width = 0.8 / len(models)
     by_cell = {(r.run.model, r.run.format): r for r in rows}
+    whiskers = False
     for ax, key in zip(axes, keys, strict=False):
+        shown = False
         for j, model in enumerate(models):
             values: list[float] = []
             errors: tuple[list[float], list[float]] = ([], [])
@@ -230,18 +239,63 @@ def bars_figure(board: Leaderboard, task: str) -> Figure:
                 cell = row.cells.get(key) if row else None
                 value = cell.value if cell else math.nan
                 values.append(value)
-                errors[0].append(value - cell.low if cell and cell.low is not None else 0)
-                errors[1].append(cell.high - value if cell and cell.high is not None else 0)
-            ax.bar(np.arange(len(formats)) + (j - (len(models) - 1) / 2) * width, values, width,
-                   yerr=errors, capsize=2, hatch="//" if model == IDEAL_MODEL else None,
-                   label=f"{model} (ideal)" if model == IDEAL_MODEL else model)
+                low, high = (cell.low, cell.high) if cell else (None, None)
+                # NaN: no whisker at all where the leaderboard has no interval
+                errors[0].append(value - low if low is not None else math.nan)
+                errors[1].append(high - value if high is not None else math.nan)
+            ci = not all(math.isnan(e) for e in errors[0])
+            whiskers |= ci
+            bars = ax.bar(np.arange(len(formats)) + (j - (len(models) - 1) / 2) * width, values,
+                          width, yerr=errors if ci else None, capsize=2 if ci else 0,
+                          hatch="//" if model == IDEAL_MODEL else None,
+                          label=f"{model} (ideal)" if model == IDEAL_MODEL else model)
+            # the value on each bar: a bar of height 0 is otherwise no bar at all
+            ax.bar_label(bars, ["" if math.isnan(v) else f"{v:.3g}" for v in values],
+                         fontsize=7, padding=1)
+            shown |= not all(math.isnan(v) for v in values)
         ax.set_xticks(range(len(formats)), formats, rotation=30, ha="right", fontsize=8)
         ax.set_title(_metric_title(key), fontsize=10)
+        if not shown:
+            _empty(ax, _why_empty(key))
     for ax in axes[len(keys):]:
         ax.set_visible(False)
     _legend(fig, axes)
-    fig.suptitle(f"{task}: metric by format (95% CI)")
+    lacking = sorted({r.ci_basis for r in rows if r.ci_basis.startswith("n/a")})
+    how = "whiskers: 95% bootstrap CI" if whiskers else "no CI"
+    if lacking:
+        how += f" ({'; '.join(lacking)}: no CI)" if whiskers else f" ({'; '.join(lacking)})"
+    _title(fig, f"{task}: metric by format; {how}")
     return fig
+
+
+def _why_empty(key: str) -> str:
+    """Why no run has a value of ``key``."""
+    if key == "quality":
+        return "no grader: judged quality needs --model-role grader=<model>"
+    if key.startswith("calib_"):
+        return "no stated probabilities: only the VS formats state them"
+    return "undefined in every run (e.g. no valid draw)"
+
+
+def _empty(ax: Axes, reason: str) -> None:
+    ax.text(0.5, 0.5, "\n".join(textwrap.wrap(reason, 36)), transform=ax.transAxes,
+            ha="center", va="center", fontsize=9, color="#555555")
+
+
+def _title(target: Figure | Axes, text: str, fontsize: float = 12) -> None:
+    """A title wrapped to the width of its figure or panel, so that none is cut."""
+    figure = target if isinstance(target, Figure) else target.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    inches = figure.get_figwidth()
+    if isinstance(target, Axes):
+        inches *= target.get_position().width
+    # an average glyph of a proportional font is ~0.55 em wide
+    chars = max(20, int(inches * 72 / (0.55 * fontsize)))
+    lines = [w for line in text.splitlines() for w in textwrap.wrap(line, chars) or [""]]
+    if isinstance(target, Figure):
+        target.suptitle("\n".join(lines), fontsize=fontsize)
+    else:
+        target.set_title("\n".join(lines), fontsize=fontsize)
 
 
 Curve = dict[int, dict[str, np.ndarray]]  # size -> metric key -> value of each repeat
@@ -284,7 +338,8 @@ def sample_size_figure(
         ax.set_title(_metric_title(key), fontsize=10)
     _legend(fig, axes)
     how = "; coverage: exact rarefaction" if rarefied else ""
-    fig.suptitle(f"{title}: metric vs N ({repeats} random subsets per N, 95% band{how})")
+    _title(fig, f"{title}: metric vs N ({repeats} random subsets per N, central 95% of them "
+                f"shaded{how})")
     return fig
 
 
@@ -325,6 +380,8 @@ def calibration_figure(title: str, runs: Sequence[Run]) -> Figure:
             ax.axhline(1 / size, color="grey", linewidth=0.8, linestyle="--",
                        label="reference 1/K" if size == sizes[0] else None)
         ax.scatter(empirical, verbalized, s=14, alpha=0.6, label="answer")
+        if not len(empirical):
+            _empty(ax, "no valid answer with a stated probability in this run")
         ax.set_xlim(0, top)
         ax.set_ylim(0, top)
         ax.set_xlabel("empirical probability (share of draws)")
@@ -332,7 +389,7 @@ def calibration_figure(title: str, runs: Sequence[Run]) -> Figure:
         ece = run.metrics.get("calib_ece")
         ax.set_title(run.format + (f"  (ECE {ece:.3f})" if ece is not None else ""), fontsize=10)
     _legend(fig, axes)
-    fig.suptitle(title)
+    _title(fig, title)
     return fig
 
 
@@ -351,7 +408,7 @@ def tradeoff_figure(task: str, runs: Sequence[Run]) -> Figure:
     ax.set_xlabel(_metric_title("semantic_diversity"))
     ax.set_ylabel(_metric_title("quality"))
     _legend(fig, [ax])
-    fig.suptitle(f"{task}: diversity-quality trade-off")
+    _title(fig, f"{task}: diversity-quality trade-off")
     return fig
 
 
@@ -474,6 +531,7 @@ def plot_runs(
     for task in dict.fromkeys(h.task for h in similarity):
         figure = homogeneity_figure(task, [h for h in similarity if h.task == task])
         written += save(figure, out, f"homogeneity_{slug(task)}")
+    written += tuning_figures(runs, out)
     return written
 
 
@@ -483,3 +541,103 @@ def plot_logs(
     runs, _ = load_runs(log_dir)
     return plot_runs(runs, out_dir, sizes, max_prompts)
 
+
+
+# ---------------------------------------------------------------------------- tuning curves
+
+
+def run_parameters(run: Run) -> tuple[str, dict[str, str]]:
+    """The family and the task arguments of a run, from its label ("rand_num k=3 tail=0.5")."""
+    family, *parts = run.task.split(" ")
+    return family, dict(part.split("=", 1) for part in parts if "=" in part)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def tuning_curves(runs: Sequence[Run]) -> list[tuple[str, str, list[Run]]]:
+    """(family, parameter, runs) for every numeric task parameter that takes two or more
+    values among a family's runs (a sweep's ``--grid``). A run that does not name the
+    parameter has its family's default (None: the run does not use it)."""
+    import inspect
+
+    from vs_bench.tasks import FAMILIES
+
+    by_family: dict[str, list[Run]] = defaultdict(list)
+    for run in runs:
+        by_family[run_parameters(run)[0]].append(run)
+    curves = []
+    for family, group in by_family.items():
+        if family not in FAMILIES:
+            continue
+        defaults = {
+            name: p.default for name, p in inspect.signature(FAMILIES[family]).parameters.items()
+        }
+        names = dict.fromkeys(k for r in group for k in run_parameters(r)[1])
+        for name in names:
+            values = {_value_of(r, name, defaults) for r in group} - {None}
+            if len(values) >= 2:
+                curves.append((family, name, group))
+    return curves
+
+
+def _value_of(run: Run, name: str, defaults: dict[str, object]) -> float | None:
+    given = run_parameters(run)[1].get(name)
+    default = defaults.get(name)
+    text = given if given is not None else None if default is None else str(default)
+    return None if text is None else _number(text)
+
+
+def tuning_figure(family: str, parameter: str, runs: Sequence[Run]) -> Figure:
+    """Headline metrics against ``parameter``, one line per model x format (x the other
+    parameters); a run without the parameter is a dashed level across the plot."""
+    import inspect
+
+    from vs_bench.tasks import FAMILIES
+
+    defaults = {n: p.default for n, p in inspect.signature(FAMILIES[family]).parameters.items()}
+    keys = [k for k in METRICS if any(k in r.metrics for r in runs)][:4]
+    fig = Figure(figsize=(4.6 * max(1, len(keys)), 3.8), layout="constrained")
+    axes = fig.subplots(1, max(1, len(keys)), squeeze=False).ravel()
+    lines: dict[str, list[tuple[float | None, Run]]] = defaultdict(list)
+    order = {name: i for i, name in enumerate(FORMATS)}
+    for run in sorted(runs, key=lambda r: (r.model != IDEAL_MODEL, r.model,
+                                           order.get(r.format, 99))):
+        others = " ".join(f"{k}={v}" for k, v in sorted(run_parameters(run)[1].items())
+                          if k != parameter and k not in ("n", "limit"))
+        label = " ".join(filter(None, [run.model, run.format, others]))
+        lines[label].append((_value_of(run, parameter, defaults), run))
+    values = sorted({x for points in lines.values() for x, _ in points if x is not None})
+    for ax, key in zip(axes, keys, strict=False):
+        for index, (label, points) in enumerate(lines.items()):
+            color = f"C{index % 10}"
+            placed = sorted((x, r.metrics.get(key, math.nan)) for x, r in points if x is not None)
+            if placed:
+                ax.plot([x for x, _ in placed], [y for _, y in placed], marker="o", color=color,
+                        label=label)
+            for x, run in points:
+                if x is None and key in run.metrics:
+                    ax.axhline(run.metrics[key], color=color, linestyle="--",
+                               label=f"{label} (no {parameter})")
+        if values and values[0] > 0 and values[-1] / values[0] >= 10:
+            ax.set_xscale("log")
+        ax.set_xticks(values, [f"{v:g}" for v in values])
+        ax.minorticks_off()
+        ax.set_xlabel(parameter)
+        ax.set_title(_metric_title(key), fontsize=10)
+    _legend(fig, axes)
+    fig.suptitle(f"{family}: metrics against {parameter} (tuning curve)")
+    return fig
+
+
+def tuning_figures(runs: Sequence[Run], out_dir: str | Path) -> list[Path]:
+    """``tuning_<family>_<parameter>`` for every parameter a sweep's grid varied."""
+    written: list[Path] = []
+    for family, parameter, group in tuning_curves(runs):
+        written += save(tuning_figure(family, parameter, group), Path(out_dir),
+                        f"tuning_{slug(family)}_{slug(parameter)}")
+    return written
