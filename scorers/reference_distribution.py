@@ -81,7 +81,8 @@ def smoothed(q: FloatArray, n: int, alpha: float = SMOOTHING) -> FloatArray:
 
 def kl_divergence(p: FloatArray, q: FloatArray) -> float:
     """KL(P ‖ Q) = Σ p ln(p/q) in nats (``scipy.stats.entropy``; inf where q = 0 < p)."""
-    return float(stats.entropy(p, q))
+    # clipped: rounding leaves −1e-17 for P = Q, which would print as −0.000
+    return max(0.0, float(stats.entropy(p, q)))
 
 
 def total_variation(p: FloatArray, q: FloatArray) -> float:
@@ -106,7 +107,7 @@ def kl_shared_support(
     r = np.asarray(reference, dtype=float)[shared] + epsilon
     q = np.asarray(model, dtype=float)[shared] + epsilon
     r, q = r / r.sum(), q / q.sum()
-    return float(np.sum(r * np.log(r / q)))
+    return max(0.0, float(np.sum(r * np.log(r / q))))
 
 
 def chi_square_reference(counts: npt.ArrayLike, reference: FloatArray) -> ChiSquare:

@@ -261,16 +261,23 @@ def sweep(
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Base seed; each draw derives its own.")] = 0,
     log_dir: Annotated[str | None, typer.Option(help="Inspect log folder.")] = None,
+    grid: Annotated[
+        list[str] | None,
+        typer.Option(help="A task parameter's values, e.g. --grid tail=1,0.5,0.2 (repeatable)."),
+    ] = None,
 ) -> None:
     """Models x tasks x formats through Inspect's eval-set: a re-run skips finished work."""
     from vs_bench import leaderboard as lb
     from vs_bench import suite
+    from vs_bench.grid import grid_items, parse_grid
 
     chosen = _split(models)
     if not chosen:
         raise VsBenchError("--models is empty: pass e.g. --models random/python,openai/gpt-4.1")
     params: dict[str, Any] = {k: v for k, v in (("n", n), ("limit", limit)) if v is not None}
     items = suite.plan_suite(_split(tasks), _split(formats), params)
+    if grid:
+        items = grid_items(items, parse_grid(grid))
     folder = suite.log_dir(log_dir)
     suite.sweep_suite(items, chosen, folder, max_connections=max_connections, seed=seed,
                       epochs=epochs)
