@@ -369,3 +369,72 @@ def test_a_damaged_log_body_is_skipped_too(tmp_path: Path) -> None:
     assert len(runs) == 1
     (skipped,) = [n for n in notes if n.startswith("skipped")]
     assert skipped.startswith(f"skipped unreadable log {path} (")
+
+
+# ---------------------------------------------------------------------------- score
+
+
+def _score(tmp_path: Path, task: str, lines: list[dict[str, object]]) -> dict[str, object]:
+    import json
+
+    from vs_bench import rescore
+
+    path = tmp_path / "responses.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return rescore.score_responses(path, task)
+
+
+@pytest.mark.parametrize(
+    ("task", "prompt", "texts", "k"),
+    [
+        ("dice", "Roll a die for me, please.", ["3", "4", "6", "6"], 6),
+        ("state_name", "Tell me one of the fifty states.", ["California", "texas.", "Ohio"], 50),
+        ("rand_num", "Pick an integer from 1 to 3.", ["1", "2", "2"], 3),
+        ("rand_num", "Pick a random number.", ["1", "2", "2"], 10),  # the task's 0..9
+    ],
+)
+def test_score_uses_the_tasks_answer_set_whatever_the_wording(
+    task: str, prompt: str, texts: list[str], k: int, tmp_path: Path
+) -> None:
+    from scipy import stats
+
+    result = _score(tmp_path, task, [{"prompt": prompt, "responses": texts}])
+    counts = [texts.count(t) for t in dict.fromkeys(texts)]
+    assert result["coverage"] == pytest.approx(len(counts) / k)
+    full = counts + [0] * (k - len(counts))
+    assert result["kl"] == pytest.approx(stats.entropy(full, [1 / k] * k))
+    assert not any(key.startswith("calib_") for key in result)  # no probability stated
+
+
+def test_score_reports_calibration_when_responses_state_probabilities(tmp_path: Path) -> None:
+    result = _score(
+        tmp_path,
+        "dice",
+        [
+            {
+                "prompt": "Roll a die.",
+                "responses": [{"text": "3", "probability": 0.2}, {"text": "4", "probability": 0.3}],
+            },
+            {"prompt": "Roll a die.", "responses": ["6", "6"]},
+        ],
+    )
+    # empirical shares: 3 and 4 one draw in four each (0.25); stated 0.2 and 0.3
+    assert result["calib_ece"] == pytest.approx((0.05 + 0.05) / 2)
+    assert result["calib_brier"] == pytest.approx(0.05**2)
+    # against the uniform 1/6: |0.2 - 1/6| and |0.3 - 1/6| in two bins
+    assert result["calib_ece_reference"] == pytest.approx((1 / 30 + 2 / 15) / 2)
+    assert result["prob_sum_mean"] == pytest.approx(0.5)  # the one call that stated any
+    assert result["prob_missing_rate"] == pytest.approx(0.5)
+
+
+def test_markdown_escapes_pipes_and_html(tmp_path: Path) -> None:
+    from vs_bench import leaderboard as lb
+
+    inspect_eval(
+        TASKS["dice_direct"](n=6), model="random/python", log_dir=str(tmp_path), display="none"
+    )
+    (run,) = lb.load_runs(tmp_path)[0]
+    odd = lb.Run(**{**run.__dict__, "model": "lab|<b>model</b>"})
+    text = lb.write_markdown(lb.build([odd]), tmp_path / "board.md").read_text()
+    assert "| lab\\|&lt;b&gt;model&lt;/b&gt; | direct | 6 |" in text
+    assert "<b>" not in text

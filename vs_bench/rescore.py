@@ -18,14 +18,17 @@ that reads the stated probabilities too goes in ``PROBABILITY_SCORERS`` with
 
 from __future__ import annotations
 
+import inspect as pyinspect
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from inspect_ai.scorer import SampleScore, Score
 
+from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS
 from vs_bench.scorers.common import run_level_metric
@@ -42,17 +45,73 @@ _UNKNOWN_IN_FILES = ("parse_failures", "parse_failure_rate", "over_delivered", "
 
 def answer_set_scoring(prompt: str, texts: list[str]) -> dict[str, float]:
     """Distribution metrics of the texts over the prompt's answer set (kl, coverage, ...)."""
+    return answer_set_values(_question_answers(prompt), [Response(t, None) for t in texts])
+
+
+def answer_set_values(answers: AnswerSet, responses: list[Response]) -> dict[str, float]:
+    """Distribution metrics of one prompt's responses over ``answers``, and the calibration
+    keys (calib_ece, ...) of the stated probabilities when any response states one."""
+    from vs_bench.draws import Draw, SampleDraws
+    from vs_bench.scorers.calibration_scorer import calibration_score
+
+    counts, invalid = answers.counts([r.text for r in responses])
+    scores = distribution_score(counts, invalid)
+    values = {key: value for key, value in scores.items() if key not in _UNKNOWN_IN_FILES}
+    if any(r.probability is not None for r in responses):
+        draws = [Draw(r.text, r.probability, r.call, 0) for r in responses]
+        values |= calibration_score(SampleDraws(requested=len(draws), draws=draws), answers)
+    return values
+
+
+def _question_answers(prompt: str) -> AnswerSet:
+    """The answer set of a known question (open_qa: shipped, or --ground-truth)."""
     from vs_bench.tasks import reference_for
 
-    answers = reference_for(prompt)
+    answers: AnswerSet | None = reference_for(prompt)
     if answers is None:
         raise VsBenchError(
             f"no answer set is known for the prompt {prompt[:80]!r}: "
             "pass --ground-truth FILE.json holding that question"
         )
-    counts, invalid = answers.counts(texts)
-    scores = distribution_score(counts, invalid)
-    return {key: value for key, value in scores.items() if key not in _UNKNOWN_IN_FILES}
+    return answers
+
+
+def _range_answers(prompt: str) -> AnswerSet:
+    """rand_num: the integers of the range the prompt names ("between 1 and 10", "from 1
+    to 10", "1-10"), else the task's default range."""
+    from vs_bench.tasks import numbers
+
+    found = _RANGE.search(prompt)
+    if found and int(found.group(1)) <= int(found.group(2)):
+        return AnswerSet.of_labels(range(int(found.group(1)), int(found.group(2)) + 1))
+    defaults = pyinspect.signature(numbers.rand_num).parameters
+    return AnswerSet.of_labels(range(defaults["low"].default, defaults["high"].default + 1))
+
+
+def _state_answers(prompt: str) -> AnswerSet:
+    from vs_bench.tasks.answer_sets import STATE_NAME_FILE, shipped
+
+    answers: AnswerSet
+    (answers,) = shipped(STATE_NAME_FILE).values()
+    return answers
+
+
+def _dice_answers(prompt: str) -> AnswerSet:
+    from vs_bench.tasks.numbers import DICE_ANSWERS
+
+    answers: AnswerSet = DICE_ANSWERS
+    return answers
+
+
+_RANGE = re.compile(r"(-?\d+)\s*(?:and|to|through|-|–|\.\.)\s*(-?\d+)")
+# answer-set family -> the answer set of a prompt of that family: the family's own
+# whatever the wording (a file's prompts need not be the task's), or the question's
+ANSWER_SETS: dict[str, Callable[[str], AnswerSet]] = {
+    "rand_num": _range_answers,
+    "dice": _dice_answers,
+    "state_name": _state_answers,
+    "open_qa": _question_answers,
+}
 
 
 # task family -> scoring of one prompt's texts
@@ -96,6 +155,7 @@ def scoring_for(task: str) -> PromptScoring | ProbabilityScoring:
 class Response(NamedTuple):
     text: str
     probability: float | None
+    call: int = 0  # the line of the file (one call) among its prompt's lines
 
 
 def _response(item: Any) -> Response | None:
@@ -134,6 +194,7 @@ def read_response_items(path: str | Path) -> dict[str, list[Response]]:
         raise VsBenchError(f"{file}: cannot be read ({ex})") from None
     shape = '{"prompt": str, "responses": [{"text": str, "probability": float} | str, ...]}'
     groups: dict[str, list[Response]] = {}
+    calls: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -150,6 +211,7 @@ def read_response_items(path: str | Path) -> dict[str, list[Response]]:
         if not isinstance(responses, list):
             raise VsBenchError(f'{where}: "responses" must be a list; expected {shape}')
         items: list[Response] = []
+        call = calls[prompt] = calls.get(prompt, -1) + 1
         for index, item in enumerate(responses):
             response = _response(item)
             if response is None:
@@ -157,7 +219,7 @@ def read_response_items(path: str | Path) -> dict[str, list[Response]]:
                     f"{where}: response {index} is not a string or "
                     '{"text": str, "probability": number}'
                 )
-            items.append(response)
+            items.append(response._replace(call=call))
         groups.setdefault(prompt, []).extend(items)
     if not groups:
         raise VsBenchError(f"{file}: no responses: pass a file with one JSON line per call")
@@ -175,13 +237,19 @@ def score_responses(path: str | Path, task: str) -> dict[str, Any]:
     per_prompt: list[dict[str, Any]] = []
     for prompt, responses in read_response_items(path).items():
         texts = [r.text for r in responses]
-        if family in PROBABILITY_SCORERS:
+        if family in ANSWER_SETS:
+            values = answer_set_values(ANSWER_SETS[family](prompt), responses)
+        elif family in PROBABILITY_SCORERS:
             probabilities = [r.probability for r in responses]
             values = PROBABILITY_SCORERS[family](prompt, texts, probabilities)
         else:
             values = SCORERS[family](prompt, texts)
         per_prompt.append({"prompt": prompt, **values, "n": len(texts)})
-    keys = [k for k in per_prompt[0] if k not in ("prompt", "n")]
+    # every key of any prompt (calibration only where probabilities were stated)
+    keys = list(dict.fromkeys(k for row in per_prompt for k in row if k not in ("prompt", "n")))
+    for row in per_prompt:
+        for key in keys:
+            row.setdefault(key, math.nan)
     result: dict[str, Any] = {k: _run_level(k, [row[k] for row in per_prompt]) for k in keys}
     result |= {"n": sum(row["n"] for row in per_prompt), "prompts": len(per_prompt)}
     return result | {"per_prompt": per_prompt}
