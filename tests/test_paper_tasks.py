@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 from inspect_ai.model import ChatMessage, ChatMessageUser, GenerateConfig, Model, get_model
 
+from tests.conftest import run_cli
 from vs_bench import prompts
 from vs_bench._registry import TASKS
 from vs_bench.draws import SampleDraws
@@ -300,3 +302,45 @@ def test_synthetic_negative_incorrect_rate_and_coverage() -> None:
     prompt = log.samples[0].input  # type: ignore[index]
     assert str(prompt).endswith(prompts.NEGATIVE_INSTRUCTION)
     assert str(prompt).startswith("Here is a math problem:")
+
+
+def test_vs_bench_score_of_the_graded_families_without_a_grader(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = next(iter(simpleqa.questions()))  # gold: 1979
+    responses = tmp_path / "simpleqa.jsonl"
+    items = [{"text": "1978", "probability": 0.6}, {"text": "1979.", "probability": 0.4}]
+    responses.write_text(json.dumps({"prompt": question, "responses": items}) + "\n")
+    code, out, err = run_cli(
+        ["score", "--task", "simpleqa", "--responses", str(responses), "--json"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    assert (result["top1_accuracy"], result["pass_at_n"], result["accuracy"]) == (0.0, 1.0, 0.5)
+    assert result["not_attempted_rate"] is None
+    prompt = next(iter(safety._prompts()))
+    responses.write_text(json.dumps({"prompt": prompt, "responses": ["No."]}) + "\n")
+    code, out, err = run_cli(
+        ["score", "--task", "safety", "--responses", str(responses), "--json"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 0, err
+    assert json.loads(out)["refusal_rate"] is None  # no grader: missing, not guessed
+
+
+def test_new_families_appear_in_the_leaderboard(tmp_path: Path) -> None:
+    from vs_bench.leaderboard import leaderboard
+
+    for task in ("state_probe_vs_standard", "simpleqa_direct", "safety_direct"):
+        inspect_eval(TASKS[task](n=5, k=5, limit=1), model="random/python", log_dir=str(tmp_path))
+    board = leaderboard(tmp_path)
+    primary = {row.run.task.split(" ")[0]: row.primary for row in board.rows}
+    # each family's first headline key of the metric catalogue
+    assert primary == {
+        "state_probe": "kl_reference",
+        "simpleqa": "top1_accuracy",
+        "safety": "refusal_rate",
+    }
