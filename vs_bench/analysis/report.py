@@ -186,9 +186,16 @@ def _compare(kind: Kind, a: dict[str, Any], b: dict[str, Any]) -> stats.Comparis
 
 def build_report(logs: Sequence[EvalLog], model: str, suite: str, seconds: float) -> Report:
     """The report of a run's finished logs (one model)."""
+    from vs_bench.formats import FORMATS
+    from vs_bench.tasks import FAMILIES
+
+    found = [_cell(log) for log in logs]
+    # registry order (direct first), whatever order the logs came back in
+    order = {name: i for i, name in enumerate([*FAMILIES, *FORMATS])}
+    found.sort(key=lambda fc: (order.get(fc[0], len(order)), fc[0],
+                               order.get(fc[1].row.format, len(order))))
     cells: dict[str, list[_Cell]] = {}
-    for log in logs:
-        family, cell = _cell(log)
+    for family, cell in found:
         cells.setdefault(family, []).append(cell)
     tasks: dict[str, TaskReport] = {}
     comparisons: list[tuple[Row, stats.Comparison]] = []
