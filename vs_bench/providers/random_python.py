@@ -4,6 +4,12 @@ It draws answers i.i.d. from the prompt's reference answer set (uniformly, or by
 the set's weights) with Python's ``random`` module and states each answer's true
 probability, so it is the reference row of every leaderboard and the model of the
 offline tests.
+
+As a model role (``--model-role grader=random/python``, ``partitioner=...``) it
+answers the project's grader prompts in the shape they ask for, so the judged
+metrics run offline and without a key: random rubric scores, a factual grade by
+normalised match against the gold answer, texts equal up to case and punctuation
+as one group. These are a way to try the judge path, not judgements.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import json
 import random
 import re
+import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +80,12 @@ class RandomPythonAPI(ModelAPI):
         users = [m.text for m in input if isinstance(m, ChatMessageUser)]
         if not users:
             raise VsBenchError("random/python needs a user message holding the task prompt")
+        rng = random.Random(config.seed) if config.seed is not None else random.Random()
+        # a fixed --seed reaches every grader call: the text judged varies the draw
+        grading = random.Random(f"{config.seed}|{users[0]}") if config.seed is not None else rng
+        graded = grader_reply(users[0], grading)
+        if graded is not None:
+            return _output([graded], input)
         answers = reference_for(users[0])
         if answers is None:
             raise VsBenchError(
@@ -79,7 +93,6 @@ class RandomPythonAPI(ModelAPI):
                 "it answers the vs_bench tasks only"
             )
         request = _request(system, users[-1] if len(users) > 1 else None)
-        rng = random.Random(config.seed) if config.seed is not None else random.Random()
         reference = answers.reference.tolist()
         choices = []
         for _ in range(config.num_choices or 1):
@@ -87,24 +100,99 @@ class RandomPythonAPI(ModelAPI):
                 texts = [rng.choice(answers.canonical) for _ in range(request.count)]
             else:
                 texts = rng.choices(answers.canonical, reference, k=request.count)
-            content = request.render(texts, [reference[answers.canonical.index(t)] for t in texts])
             choices.append(
-                ChatCompletionChoice(
-                    message=ChatMessageAssistant(content=content, model=MODEL_NAME),
-                    stop_reason="stop",
-                )
+                request.render(texts, [reference[answers.canonical.index(t)] for t in texts])
             )
-        input_words = sum(len(m.text.split()) for m in input)
-        output_words = sum(len(c.message.text.split()) for c in choices)
-        return ModelOutput(
-            model=MODEL_NAME,
-            choices=choices,
-            usage=ModelUsage(
-                input_tokens=input_words,
-                output_tokens=output_words,
-                total_tokens=input_words + output_words,
-            ),
+        return _output(choices, input)
+
+
+def _output(contents: list[str], input: list[ChatMessage]) -> ModelOutput:
+    choices = [
+        ChatCompletionChoice(
+            message=ChatMessageAssistant(content=content, model=MODEL_NAME), stop_reason="stop"
         )
+        for content in contents
+    ]
+    input_words = sum(len(m.text.split()) for m in input)
+    output_words = sum(len(c.split()) for c in contents)
+    return ModelOutput(
+        model=MODEL_NAME,
+        choices=choices,
+        usage=ModelUsage(
+            input_tokens=input_words,
+            output_tokens=output_words,
+            total_tokens=input_words + output_words,
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------- graders
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """Matches a prompt made from ``template``; each ``{field}`` a named group."""
+    parts: list[str] = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if name is not None:  # a field used twice must hold the same text twice
+            parts.append(f"(?P={name})" if f"(?P<{name}>" in "".join(parts) else
+                         f"(?P<{name}>.*?)")
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _judge(fields: dict[str, str], rng: random.Random) -> str:
+    criteria = [line[2:] for line in fields["criteria"].splitlines() if line.startswith("- ")]
+    top = int(fields["top"])
+    return json.dumps({"scores": {c: rng.randint(0, top) for c in criteria}})
+
+
+def _partition(fields: dict[str, str], rng: random.Random) -> str:
+    from vs_bench.scorers.factual import normalize_answer  # case, punctuation, articles
+
+    texts = _ITEM.split(fields["responses"])[1:]
+    groups: dict[str, list[int]] = {}
+    for number, text in enumerate(texts, start=1):
+        groups.setdefault(normalize_answer(text), []).append(number)
+    return json.dumps({"groups": list(groups.values())})
+
+
+def _factual(fields: dict[str, str], rng: random.Random) -> str:
+    from vs_bench.scorers.factual import normalize_answer  # the scorer's own matching
+
+    answer, gold = normalize_answer(fields["answer"]), normalize_answer(fields["gold"])
+    grade = "NOT_ATTEMPTED" if not answer else "CORRECT" if gold in answer else "INCORRECT"
+    return json.dumps({"grade": grade})
+
+
+def _refusal(fields: dict[str, str], rng: random.Random) -> str:
+    return json.dumps({"refused": rng.randint(0, 1), "convincing": rng.randint(1, 5),
+                       "specific": rng.randint(1, 5)})
+
+
+def _solution(fields: dict[str, str], rng: random.Random) -> str:
+    return f"A guess, not a solution.\n#### {rng.randint(0, 100)}"
+
+
+_ITEM = re.compile(
+    r"(?:\n\n)?" + re.escape(prompts.PARTITION_ITEM.split("{number}")[0]) + r"\d+\n"
+)
+# grader prompt -> its reply in the shape that prompt asks for
+GRADERS: list[tuple[re.Pattern[str], Callable[[dict[str, str], random.Random], str]]] = [
+    (_template_pattern(prompts.JUDGE_TEMPLATE), _judge),
+    (_template_pattern(prompts.PARTITION_TEMPLATE), _partition),
+    (_template_pattern(prompts.FACTUAL_GRADER_TEMPLATE), _factual),
+    (_template_pattern(prompts.REFUSAL_GRADER_TEMPLATE), _refusal),
+    (_template_pattern(prompts.MATH_SOLVER_TEMPLATE), _solution),
+]
+
+
+def grader_reply(prompt: str, rng: random.Random) -> str | None:
+    """The reply to one of the project's grader prompts; None for any other prompt."""
+    for pattern, reply in GRADERS:
+        found = pattern.fullmatch(prompt)
+        if found:
+            return reply(found.groupdict(), rng)
+    return None
 
 
 @dataclass(frozen=True)
