@@ -15,13 +15,13 @@ P̂ = c / N, S = answers drawn at least once:
   (Miller 1955: H_MM = H(P̂) + (S − 1)/(2N)), clipped at 0 because KL >= 0;
 - interval the hull of two 95% intervals, each valid in its own regime:
   (a) inversion of the likelihood-ratio statistic G = 2N·KL̂, which is approximately
-  noncentral χ²_{K−1}(λ = 2N·KL) (Agresti 2013, §1.5 and §6.6 on noncentral power), so
+  noncentral χ²_{K−1}(λ = 2N·KL) (the large-sample power of G², e.g. Agresti 2013), so
   that the interval for λ is {λ : α/2 <= P(χ²_{K−1}(λ) >= G) <= 1 − α/2} (Saxena & Alam
   1982; Kent & Hainsworth 1995), with λ = 0 kept whenever the G test does not reject
   uniformity — KL = 0 is a boundary, and an interval around KL̂ alone never covers it.
   Sparse tables (N/K of a few) make G larger than χ²_{K−1} under uniformity; G is
   shifted by E₀[G] − (K − 1), E₀[G] computed exactly from the Binomial(N, 1/K) counts (a
-  one-moment correction in the spirit of Williams 1976). Prompts add: ΣG ~ χ²_{ΣK−Σ1}(Σλ),
+  one-moment correction in the spirit of Williams 1976). Prompts add: ΣG ~ χ²_{Σ(K_j−1)}(Σλ),
   Σλ = 2 Σ N_j KL_j, bounded by 2·m·N_min·KL̄ and 2·m·N_max·KL̄ for the mean KL̄ of m prompts;
   (b) a Wald interval KL_MM ± z·se, se² = Var_P̂(ln p̂)/N + (S − 1)/(2N²) (delta method
   plus the χ² term), clipped at 0: it covers far from uniform, where (a) relies on the
@@ -35,11 +35,14 @@ exact level under H0 "both formats draw from one distribution". Interval of the
 difference: MOVER (Zou & Donner 2008) from the two intervals above.
 
 Semantic diversity (``vs_bench.scorers.embedding.semantic_diversity``) of a prompt is a
-U-statistic (Hoeffding 1948) of the pairwise distance h = 100·(1 − clip(cos, 0, 1)); its
-variance is the leave-one-out jackknife (Arvesen 1969; conservative, Efron & Stein 1981),
-summed over prompts, with a Student-t quantile at Welch–Satterthwaite degrees of freedom.
-The comparison's p-value is a stratified permutation test: within each prompt the texts of
-both formats are pooled and re-split.
+U-statistic (Hoeffding 1948) of the pairwise distance h = 100·(1 − clip(cos, 0, 1)). Its
+interval is the hull of (a) the jackknife-t interval, U ± t_{n−1}·se, se² the leave-one-out
+jackknife variance (Arvesen 1969; conservative, Efron & Stein 1981), and (b) the jackknife
+empirical-likelihood interval (Jing, Yuan & Zhou 2009; F-calibrated, Owen 2001). (a) alone
+covered about 93% for 30 texts of a collapsed sampler, where the estimate and its standard
+error fall together; (b) adapts to that skew. Prompts, and the two sides of a difference,
+are combined by MOVER. The comparison's p-value is a stratified permutation test: within
+each prompt the texts of both formats are pooled and re-split.
 
 Several comparisons in a run: Holm's step-down adjustment (Holm 1979).
 
@@ -50,8 +53,9 @@ References: Miller, G. A. (1955) Note on the bias of information estimates. Agre
 Med. 27, 1693-1702. Good, P. (2005) Permutation, Parametric and Bootstrap Tests of
 Hypotheses, 3rd ed. Phipson, B. & Smyth, G. K. (2010) Stat. Appl. Genet. Mol. Biol. 9, 39.
 Hoeffding, W. (1948) Ann. Math. Statist. 19, 293-325. Arvesen, J. N. (1969) Ann. Math.
-Statist. 40, 2076-2100. Efron, B. & Stein, C. (1981) Ann. Statist. 9, 586-596. Holm, S.
-(1979) Scand. J. Statist. 6, 65-70.
+Statist. 40, 2076-2100. Efron, B. & Stein, C. (1981) Ann. Statist. 9, 586-596. Jing,
+B.-Y., Yuan, J. & Zhou, W. (2009) J. Amer. Statist. Assoc. 104, 1224-1232. Owen, A. B.
+(2001) Empirical Likelihood. Holm, S. (1979) Scand. J. Statist. 6, 65-70.
 """
 
 from __future__ import annotations
@@ -233,7 +237,9 @@ def _permutation_p(observed: float, null: FloatArray) -> float:
     return float((1 + np.count_nonzero(extreme)) / (null.size + 1))
 
 
-def _paired(a: Sequence[object], b: Sequence[object], what: str) -> None:
+def _paired(a: Sequence[object], b: Sequence[object], what: str, resamples: int) -> None:
+    if resamples < 1:
+        raise VsBenchError(f"{what}: {resamples} permutations: pass resamples >= 1 (e.g. 9999)")
     if len(a) != len(b):
         raise VsBenchError(
             f"{what}: {len(a)} prompts against {len(b)}: pass the same prompts, in the same order"
@@ -255,7 +261,7 @@ def kl_compare(
     """
     _check_level(level)
     rows_a, rows_b = _count_rows(a), _count_rows(b)
-    _paired(rows_a, rows_b, "kl_compare")
+    _paired(rows_a, rows_b, "kl_compare", resamples)
     pairs = []
     for index, (x, y) in enumerate(zip(rows_a, rows_b, strict=True)):
         if x.size != y.size:
@@ -344,7 +350,7 @@ def _el_ratio(v: FloatArray, thetas: FloatArray) -> FloatArray:
 
 def _el_interval(v: FloatArray, alpha: float) -> tuple[float, float]:
     """{θ : −2 log R(θ) <= F_{1,n−1}(1 − 2α)}: the jackknife empirical likelihood interval of
-    a U-statistic (Jing, Yuan & Zhou 2009), F-calibrated for small n (Owen 2001, §3.5).
+    a U-statistic (Jing, Yuan & Zhou 2009), F-calibrated for small n (Owen 2001).
 
     −2 log R falls from +inf at min v to 0 at mean v and rises to +inf at max v; each bound
     is bracketed on a grid from the mean to the edge, the grid refined in the bracketing
@@ -447,7 +453,7 @@ def diversity_compare(
     """
     alpha = _check_level(level)
     rows_a, rows_b = _embedding_rows(a), _embedding_rows(b)
-    _paired(rows_a, rows_b, "diversity_compare")
+    _paired(rows_a, rows_b, "diversity_compare", resamples)
     pairs = [(x, y) for x, y in zip(rows_a, rows_b, strict=True) if min(len(x), len(y)) >= 2]
     if not pairs:
         return _NAN_COMPARISON
