@@ -33,6 +33,13 @@ CASES: dict[str, Case] = {
     "cli_unknown_option": Case((*RUN, "--epochs-x", "3"), "No such option"),
     "cli_unknown_task": Case(("vs-bench", "run", "--tasks", "dices"), "use one of rand_num"),
     "cli_n_not_multiple_of_k": Case((*RUN, "--formats", "sequence", "--n", "7"), "pass -T n=5"),
+    "cli_n_zero": Case((*RUN[:-2], "--n", "0"), "Invalid value for '--n'"),
+    "cli_output_under_a_file": Case(
+        ("vs-bench", "run-experiment", "--task", "dice", "--model-name", "random/python",
+         "--output-file", "{dir}/blocker/responses.jsonl"),
+        "pass --output-file <a file in a writable folder>",
+    ),
+    "cli_view_missing_folder": Case(("vs-bench", "view", "{dir}/missing"), "no log folder"),
     # task parameters
     "task_not_an_integer": Case((*RAND_NUM, "-T", "n=abc"), "pass -T n=<integer >= 1>"),
     "task_unknown_format": Case(
