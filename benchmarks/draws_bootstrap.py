@@ -15,7 +15,7 @@ import argparse
 import numpy as np
 from scipy import stats
 
-from vs_bench.plots import batch_scores
+from vs_bench.scorers.distribution import uniform_scores
 
 
 def miss_rate(p: np.ndarray, n: int, runs: int, resamples: int, key: str,
@@ -27,7 +27,7 @@ def miss_rate(p: np.ndarray, n: int, runs: int, resamples: int, key: str,
 
         def statistic(sample: np.ndarray, axis: int = -1) -> np.ndarray:
             counts = np.apply_along_axis(np.bincount, axis, sample, minlength=k)
-            return batch_scores(counts.reshape(-1, k), np.zeros(counts.size // k))[key]
+            return np.asarray(uniform_scores(counts.reshape(-1, k))[key])
 
         point = statistic(draws[None, :])[0]
         ci = stats.bootstrap((draws,), statistic, n_resamples=resamples, method="percentile",

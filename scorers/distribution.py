@@ -19,57 +19,6 @@ import numpy.typing as npt
 from scipy import special, stats
 
 Counts = npt.ArrayLike
-
-
-@dataclass(frozen=True)
-class ChiSquare:
-    statistic: float
-    dof: int
-    p_value: float  # upper tail P(χ²_dof >= X²): small when the draws are collapsed
-
-    @property
-    def p_under(self) -> float:
-        """Lower tail P(χ²_dof <= X²): small when the counts are too even for
-        independent draws (e.g. a list that names each answer once)."""
-        return float(stats.chi2.cdf(self.statistic, self.dof))
-
-
-def chi_square_uniform(counts: Counts) -> ChiSquare:
-    """Pearson goodness-of-fit of ``counts`` to the uniform distribution.
-
-    X² = Σ_i (O_i − E)² / E with E = n / K over the K support points,
-    dof = K − 1, p = P(χ²_dof ≥ X²) (``scipy.stats.chisquare``).
-    """
-    observed = np.asarray(counts, dtype=float)
-    k = observed.size
-    n = observed.sum()
-    if n == 0 or k < 2:
-        return ChiSquare(float("nan"), max(k - 1, 0), float("nan"))
-    result = stats.chisquare(observed, np.full(k, n / k))
-    return ChiSquare(float(result.statistic), k - 1, float(result.pvalue))
-
-
-def kl_from_uniform(counts: Counts) -> float:
-    """KL(P ‖ U) in nats, P = counts / Σcounts, U uniform over the K support points.
-
-    KL = Σ_i p_i ln(p_i K) = ln K − H(P); points with p_i = 0 contribute 0.
-    """
-    observed = np.asarray(counts, dtype=float)
-    n = observed.sum()
-    if n == 0:
-        return float("nan")
-    p = observed[observed > 0] / n
-    return float(np.sum(p * np.log(p * observed.size)))
-
-
-def coverage(counts: Counts) -> float:
-    """Coverage-N: distinct support points observed / K."""
-    observed = np.asarray(counts)
-    return float(np.count_nonzero(observed) / observed.size)
-
-
-# ---------------------------------------------------------------- small-sample estimators
-
 FloatOrArray = float | npt.NDArray[np.float64]
 Z_95 = 1.96  # two-sided 95% normal quantile, rounded as in EstimateS and scikit-bio
 
@@ -90,6 +39,95 @@ def _frequencies(observed: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     n = observed.sum(axis=-1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(n > 0, observed / np.where(n > 0, n, 1.0), np.nan)
+
+
+@dataclass(frozen=True)
+class ChiSquare:
+    """Pearson's X², its degrees of freedom and upper-tail p (floats, or arrays for rows)."""
+
+    statistic: FloatOrArray
+    dof: int
+    p_value: FloatOrArray  # upper tail P(χ²_dof >= X²): small when the draws are collapsed
+
+    @property
+    def p_under(self) -> FloatOrArray:
+        """Lower tail P(χ²_dof <= X²): small when the counts are too even for
+        independent draws (e.g. a list that names each answer once)."""
+        return _out(np.asarray(stats.chi2.cdf(self.statistic, self.dof), dtype=float))
+
+
+def chi_square_uniform(counts: Counts) -> ChiSquare:
+    """Pearson goodness-of-fit of ``counts`` to the uniform distribution, per row.
+
+    X² = Σ_i (O_i − E)² / E with E = N / K over the K support points,
+    dof = K − 1, p = P(χ²_dof ≥ X²) (``scipy.stats.chisquare``); NaN for a row
+    with N = 0 and for K < 2.
+    """
+    observed = _as_counts(counts)
+    k = observed.shape[-1]
+    n = observed.sum(axis=-1, keepdims=True)
+    if k < 2:
+        nan = _out(np.full(observed.shape[:-1], np.nan))
+        return ChiSquare(nan, max(k - 1, 0), nan)
+    drawn = n > 0
+    # a row without draws is tested as all ones (scipy needs equal sums), then set to NaN
+    expected = np.broadcast_to(np.where(drawn, n, k) / k, observed.shape)
+    result = stats.chisquare(np.where(drawn, observed, 1.0), expected, axis=-1)
+    drawn = drawn[..., 0]
+    return ChiSquare(
+        _out(np.where(drawn, result.statistic, np.nan)),
+        k - 1,
+        _out(np.where(drawn, result.pvalue, np.nan)),
+    )
+
+
+def kl_from_uniform(counts: Counts) -> FloatOrArray:
+    """KL(P ‖ U) in nats per row, P = counts / Σcounts, U uniform over the K support points.
+
+    KL = Σ_i p_i ln(p_i K) = ln K − H(P); points with p_i = 0 contribute 0
+    (``scipy.special.xlogy``). Equal to ``scipy.stats.entropy(counts, ones(K))``;
+    NaN when N = 0. The plug-in estimate: biased upward by about (K − 1)/(2N) for
+    the uniform sampler (``kl_mm`` removes that term).
+    """
+    observed = _as_counts(counts)
+    p = _frequencies(observed)
+    return _out(np.sum(special.xlogy(p, p * observed.shape[-1]), axis=-1))
+
+
+def coverage(counts: Counts) -> FloatOrArray:
+    """Coverage-N per row: distinct support points observed / K."""
+    observed = _as_counts(counts)
+    return _out(np.asarray(np.count_nonzero(observed, axis=-1) / observed.shape[-1]))
+
+
+def precision(counts: Counts, invalid: npt.ArrayLike = 0) -> FloatOrArray:
+    """Draws inside the answer set / draws, per row: N / (N + invalid), N = Σ counts;
+    NaN without any draw."""
+    n = _as_counts(counts).sum(axis=-1)
+    total = n + np.asarray(invalid, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _out(np.where(total > 0, n / np.where(total > 0, total, 1.0), np.nan))
+
+
+def uniform_scores(counts: Counts, invalid: npt.ArrayLike = 0) -> dict[str, FloatOrArray]:
+    """The uniform-reference metrics of count rows at once (one value per row): KL,
+    coverage, precision and Pearson's chi-square with its p-value.
+
+    One row is one prompt's score (``distribution_scorer``); many rows are, e.g., the
+    random subsets of the sample-size curves, at one call per metric instead of one
+    per subset.
+    """
+    chi2 = chi_square_uniform(counts)
+    return {
+        "kl": kl_from_uniform(counts),
+        "coverage": coverage(counts),
+        "precision": precision(counts, invalid),
+        "chi2": chi2.statistic,
+        "chi2_p": chi2.p_value,
+    }
+
+
+# ---------------------------------------------------------------- small-sample estimators
 
 
 def entropy_plugin(counts: Counts) -> FloatOrArray:

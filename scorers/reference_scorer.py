@@ -18,7 +18,7 @@ from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import SampleDraws
 from vs_bench.scorers.catalogue import REFERENCE, keys_of
 from vs_bench.scorers.common import scorer_metrics
-from vs_bench.scorers.distribution import coverage
+from vs_bench.scorers.distribution import coverage, precision
 from vs_bench.scorers.reference_distribution import (
     SMOOTHING,
     ModelDistribution,
@@ -55,8 +55,8 @@ def reference_score(
     model = model_distribution(index, stated, answers.size)
     n_draws, n_valid = len(texts), model.n
     values = reference_scores(model, answers.reference) | {
-        "coverage": coverage(model.counts),
-        "precision": n_valid / n_draws if n_draws else nan,
+        "coverage": float(coverage(model.counts)),
+        "precision": float(precision(model.counts, n_draws - n_valid)),
         "invalid_rate": (n_draws - n_valid) / n_draws if n_draws else nan,
         "n_valid": float(n_valid),
     }

@@ -10,7 +10,13 @@ import pytest
 from scipy import stats
 
 from tests.conftest import REFERENCE
-from vs_bench.scorers.distribution import chi_square_uniform, coverage, kl_from_uniform
+from vs_bench.scorers.distribution import (
+    chi_square_uniform,
+    coverage,
+    kl_from_uniform,
+    uniform_scores,
+)
+from vs_bench.scorers.distribution_scorer import distribution_score
 
 
 @pytest.mark.parametrize(
@@ -57,3 +63,29 @@ def test_empty_counts_are_undefined_not_zero() -> None:
 
 def test_coverage_counts_distinct_support_points() -> None:
     assert coverage([3, 0, 1, 0]) == 0.5
+
+
+def test_rows_at_once_are_the_per_prompt_score_of_each_row() -> None:
+    # the sample-size curves score many subsets at once: each row is exactly the value
+    # the scorer logs for that row alone (one implementation, not a copy kept equal)
+    rng = np.random.default_rng(11)
+    counts = rng.integers(0, 4, size=(200, 7))
+    counts[:3] = 0  # no valid draw: KL and chi-square undefined
+    invalid = rng.integers(0, 3, size=200)
+    invalid[0] = 0  # no draw at all: precision undefined too
+    rows = uniform_scores(counts, invalid)
+    assert set(rows) == {"kl", "coverage", "precision", "chi2", "chi2_p"}
+    for i in range(len(counts)):
+        alone = distribution_score(counts[i], int(invalid[i]))
+        for key, values in rows.items():
+            assert np.asarray(values)[i] == alone[key] or (
+                math.isnan(alone[key]) and math.isnan(np.asarray(values)[i])
+            ), (i, key)
+    assert math.isnan(distribution_score(counts[0], 0)["precision"])  # no draw at all
+    assert distribution_score(counts[1], 2)["precision"] == 0.0  # only invalid draws
+    # and each value against scipy, row by row
+    drawn = counts[3:]
+    assert np.allclose(np.asarray(rows["kl"])[3:], stats.entropy(drawn, np.ones(7), axis=1))
+    assert np.allclose(np.asarray(rows["chi2"])[3:], stats.chisquare(drawn, axis=1).statistic)
+    total = counts.sum(axis=1) + invalid
+    assert np.allclose(np.asarray(rows["precision"])[1:], counts.sum(axis=1)[1:] / total[1:])

@@ -21,7 +21,6 @@ from tests.fixture_logs import HIGHS, distinct_colours, make_logs
 from vs_bench import leaderboard as lb
 from vs_bench import plots
 from vs_bench._registry import TASKS
-from vs_bench.scorers.distribution_scorer import distribution_score
 
 MODELS = ("random-python", "scripted-collapsed")
 TASKS_ = ("dice-n-30", "rand_num-n-20", "ranges")
@@ -110,21 +109,6 @@ def test_subsampled_coverage_matches_the_hypergeometric_expectation(runs: list[l
         expected = np.mean([1 - stats.hypergeom.pmf(0, total, c, size) for c in counts])
         tolerance = 4 * values.std(ddof=1) / math.sqrt(repeats) + 1e-12
         assert abs(values.mean() - expected) <= tolerance, size
-
-
-def test_batch_scores_equal_the_scorers_function() -> None:
-    rng = np.random.default_rng(11)
-    counts = rng.integers(0, 4, size=(200, 7))
-    counts[:3] = 0  # no valid draw: KL and chi-square undefined
-    invalid = rng.integers(0, 3, size=200)
-    batch = plots.batch_scores(counts, invalid)
-    for i in range(len(counts)):
-        expected = distribution_score(counts[i], int(invalid[i]))
-        for key, values in batch.items():
-            if math.isnan(expected[key]):
-                assert math.isnan(values[i]), (i, key)
-            else:
-                assert values[i] == pytest.approx(expected[key], rel=1e-9, abs=1e-12), (i, key)
 
 
 def test_plot_command(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -20,7 +20,6 @@ from matplotlib import rc_context
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from scipy import stats
 
 from vs_bench import homogeneity
 from vs_bench.errors import VsBenchError
@@ -36,7 +35,11 @@ from vs_bench.leaderboard import (
     slug,
 )
 from vs_bench.scorers.calibration import verbalized_distribution
-from vs_bench.scorers.distribution import expected_richness_uniform, rarefied_richness
+from vs_bench.scorers.distribution import (
+    expected_richness_uniform,
+    rarefied_richness,
+    uniform_scores,
+)
 
 SIZES = (1, 3, 5, 10, 50)  # the seed's sample sizes
 REPEATS = 200  # random subsets per size
@@ -92,29 +95,6 @@ def _codes(draws: PromptDraws) -> np.ndarray:
                     dtype=np.int64)
 
 
-def batch_scores(counts: np.ndarray, invalid: np.ndarray) -> dict[str, np.ndarray]:
-    """The metrics of ``distribution_score`` for many count vectors (rows) at once.
-
-    The same definitions through scipy's axis support: one scipy call per
-    random subset made the sample-size curves of a small log folder take a minute.
-    The tests check equality with ``distribution_score``.
-    """
-    k = counts.shape[1]
-    n_valid = counts.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        kl = stats.entropy(counts, np.ones(k), axis=1)  # KL(P || U); NaN without valid draws
-        if k >= 2:
-            chi2, chi2_p = stats.chisquare(counts, axis=1)
-        else:
-            chi2 = chi2_p = np.full(len(counts), np.nan)
-        chi2 = np.where(n_valid > 0, chi2, np.nan)
-        chi2_p = np.where(n_valid > 0, chi2_p, np.nan)
-        total = n_valid + invalid
-        precision = np.where(total > 0, n_valid / total, np.nan)
-    return {"kl": kl, "coverage": np.count_nonzero(counts, axis=1) / k, "precision": precision,
-            "chi2": chi2, "chi2_p": chi2_p}
-
-
 def subsample(
     prompts: Sequence[PromptDraws],
     sizes: Sequence[int] = SIZES,
@@ -139,8 +119,8 @@ def subsample(
             # one bincount for all repeats: row r's answers land in slots r*(K+1) + code+1
             slots = (np.arange(repeats)[:, None] * (k + 1) + chosen + 1).ravel()
             counts = np.bincount(slots, minlength=repeats * (k + 1)).reshape(repeats, k + 1)
-            for key, values in batch_scores(counts[:, 1:], counts[:, 0]).items():
-                per_prompt[key].append(values)
+            for key, values in uniform_scores(counts[:, 1:], counts[:, 0]).items():
+                per_prompt[key].append(np.asarray(values))
         with warnings.catch_warnings():  # a repeat where every prompt is NaN stays NaN
             warnings.simplefilter("ignore", RuntimeWarning)
             result[size] = {key: np.nanmean(np.vstack(v), axis=0) for key, v in per_prompt.items()}

@@ -70,6 +70,12 @@ import numpy.typing as npt
 from scipy import special, stats
 
 from vs_bench.errors import VsBenchError
+
+# The scorers' functions, one formula for the logged keys and the verdict: the plug-in
+# KL̂ = Σ p̂ ln(p̂ K) (the scorer's ``kl``) and KL̂ − (S − 1)/(2N) unclipped (``kl_mm``);
+# ``kl_estimate`` clips its reported value at 0, the scorer's key stays unclipped.
+from vs_bench.scorers.distribution import kl_from_uniform as plugin_kl
+from vs_bench.scorers.distribution import kl_mm as miller_madow_kl
 from vs_bench.scorers.embedding import SCALE, semantic_diversity
 
 FloatArray = npt.NDArray[np.float64]
@@ -126,30 +132,6 @@ def _count_rows(counts: Sequence[npt.ArrayLike]) -> list[npt.NDArray[np.int64]]:
             )
         rows.append(row.astype(np.int64))
     return rows
-
-
-def plugin_kl(counts: npt.ArrayLike) -> FloatArray:
-    """Plug-in KL(P̂‖U) = Σ p̂ ln(p̂ K) = ln K − H(P̂) along the last axis, in nats.
-
-    Equals ``scipy.stats.entropy(counts, ones(K))`` (the scorer's ``kl``); NaN for N = 0.
-    """
-    c = np.asarray(counts, dtype=np.float64)
-    n = c.sum(axis=-1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = c / n
-        return np.asarray(np.sum(special.xlogy(p, p * c.shape[-1]), axis=-1))
-
-
-def miller_madow_kl(counts: npt.ArrayLike) -> FloatArray:
-    """KL̂ − (S − 1)/(2N) along the last axis, unclipped (Miller 1955).
-
-    S = answers with a positive count, N = Σ counts: ln K minus the Miller–Madow entropy
-    H(P̂) + (S − 1)/(2N). Can be negative near uniform; the reported value clips it at 0.
-    """
-    c = np.asarray(counts, dtype=np.float64)
-    n = c.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(plugin_kl(c) - (np.count_nonzero(c, axis=-1) - 1) / (2.0 * n))
 
 
 @lru_cache(maxsize=256)
