@@ -56,6 +56,14 @@ def verbalized_distribution(answers: IntArray, probabilities: FloatArray, size: 
     return means / total if total > 0 else means
 
 
+def empirical_distribution(answers: IntArray, size: int) -> FloatArray:
+    """x(a) = the share of group a among the valid candidates (index >= 0), the empirical
+    target; NaN throughout when no candidate is valid."""
+    counts = np.bincount(answers[answers >= 0], minlength=size).astype(float)
+    total = counts.sum()
+    return counts / total if total else np.full(size, np.nan)
+
+
 def expected_calibration_error(stated: FloatArray, target: FloatArray, bins: int = 10) -> float:
     """ECE of stated probabilities against target probabilities (equal-width bins)."""
     if stated.size == 0:

@@ -10,7 +10,11 @@ from inspect_ai.solver import TaskState
 
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import SampleDraws
-from vs_bench.scorers.calibration import calibration, probability_sums
+from vs_bench.scorers.calibration import (
+    calibration,
+    empirical_distribution,
+    probability_sums,
+)
 from vs_bench.scorers.catalogue import CALIBRATION, keys_of
 from vs_bench.scorers.common import scorer_metrics
 
@@ -31,9 +35,8 @@ def calibration_score(draws: SampleDraws, answers: AnswerSet) -> dict[str, float
     )
     turns = {key: i for i, key in enumerate(dict.fromkeys((d.call, d.turn) for d in draws.draws))}
     calls = np.array([turns[(d.call, d.turn)] for d in draws.draws], dtype=np.int64)
-    counts = np.bincount(index[index >= 0], minlength=answers.size).astype(float)
     targets = {
-        "empirical": counts / counts.sum() if counts.sum() else np.full(answers.size, nan),
+        "empirical": empirical_distribution(index, answers.size),
         "reference": np.full(answers.size, 1.0 / answers.size),
     }
     sums = probability_sums(calls, stated)

@@ -74,7 +74,7 @@ CATALOGUE: Mapping[str, MetricSpec] = _rows(
     # --- headline rows, in leaderboard order; each task kind's primary metric first
     MetricSpec("kl", "KL", False, "rate", True, "nats",
                "KL(draws ‖ uniform) over the answer set, plug-in (ln K − H)", _D),
-    MetricSpec("kl_mm", "KL (MM)", False, "rate", True, "nats",
+    MetricSpec("kl_mm", "KL (Miller-Madow)", False, "rate", True, "nats",
                "KL with the Miller-Madow entropy correction, ln K − H − (S_obs − 1)/(2N)", _D),
     MetricSpec("kl_reference", "KL(ref‖model)", False, "rate", True, "nats",
                "KL(reference ‖ model) over all K answers, model add-½ smoothed", _R),
@@ -93,7 +93,7 @@ CATALOGUE: Mapping[str, MetricSpec] = _rows(
                "Hill number of order 1, exp(Shannon entropy): effective number of answers", _D),
     MetricSpec("chao1", "Chao1", True, "rate", True, "answers",
                "bias-corrected Chao1 estimate of the distinct answers reachable", _D),
-    MetricSpec("semantic_diversity", "semantic div.", True, "rate", True, "0-100",
+    MetricSpec("semantic_diversity", "semantic diversity", True, "rate", True, "0-100",
                "mean pairwise 1 − cosine similarity of the response embeddings, x100", _V),
     MetricSpec("rouge_l", "ROUGE-L", False, "rate", True, "0-100",
                "mean pairwise ROUGE-L F1 between responses, x100", _V),

@@ -140,7 +140,7 @@ def test_an_inspect_prerequisite_error_is_printed_without_markup(
     def fail(*args: object, **kwargs: object) -> None:
         raise PrerequisiteError("No [bold][blue]OPENAI_API_KEY[/blue][/bold] defined.")
 
-    monkeypatch.setattr("vs_bench.leaderboard.leaderboard", fail)
+    monkeypatch.setattr("vs_bench.analysis.leaderboard.leaderboard", fail)
     code, _, err = run_cli(["leaderboard", "."], capsys, monkeypatch)
     assert (code, err) == (2, "error: No OPENAI_API_KEY defined.\n")
 
@@ -151,7 +151,7 @@ def test_ctrl_c_exits_130_with_one_line(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("vs_bench.leaderboard.leaderboard", interrupted)
+    monkeypatch.setattr("vs_bench.analysis.leaderboard.leaderboard", interrupted)
     code, out, err = run_cli(["leaderboard", "."], capsys, monkeypatch)
     assert (code, out, err) == (cli.INTERRUPTED, "", "error: interrupted\n")
 
@@ -247,9 +247,10 @@ def test_output_paths_are_checked_before_the_work(
         raise AssertionError("the work started before the output path was checked")
 
     for name in (
-        "vs_bench.leaderboard.load_runs",
+        "vs_bench.analysis.leaderboard.load_runs",
+        "vs_bench.analysis.runs.load_runs",
         "vs_bench.seed_cli.load_runs",
-        "vs_bench.seed_cli.inspect_eval",
+        "vs_bench.suite.eval_set",
     ):
         monkeypatch.setattr(name, no_work)
     filled = [a.format(logs=logs, blocker=blocker, fresh=fresh) for a in args]
@@ -350,7 +351,7 @@ def test_plot_bundle_and_analyze_results_skip_unreadable_logs(
 
 
 def test_a_damaged_log_body_is_skipped_too(tmp_path: Path) -> None:
-    from vs_bench import leaderboard as lb
+    from vs_bench.analysis import runs as lb
 
     inspect_eval(
         TASKS["dice_direct"](n=10), model="random/python", log_dir=str(tmp_path), display="none"
@@ -428,13 +429,15 @@ def test_score_reports_calibration_when_responses_state_probabilities(tmp_path: 
 
 
 def test_markdown_escapes_pipes_and_html(tmp_path: Path) -> None:
-    from vs_bench import leaderboard as lb
+    from vs_bench.analysis.leaderboard import build
+    from vs_bench.analysis.render import write_markdown
+    from vs_bench.analysis.runs import Run, load_runs
 
     inspect_eval(
         TASKS["dice_direct"](n=6), model="random/python", log_dir=str(tmp_path), display="none"
     )
-    (run,) = lb.load_runs(tmp_path)[0]
-    odd = lb.Run(**{**run.__dict__, "model": "lab|<b>model</b>"})
-    text = lb.write_markdown(lb.build([odd]), tmp_path / "board.md").read_text()
+    (run,) = load_runs(tmp_path)[0]
+    odd = Run(**{**run.__dict__, "model": "lab|<b>model</b>"})
+    text = write_markdown(build([odd]), tmp_path / "board.md").read_text()
     assert "| lab\\|&lt;b&gt;model&lt;/b&gt; | direct | 6 |" in text
     assert "<b>" not in text

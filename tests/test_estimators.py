@@ -175,9 +175,9 @@ def test_rarefaction_subsamples_the_invalid_draws_too() -> None:
 
 
 def test_sample_size_plot_draws_the_rarefied_coverage_and_the_ideal_curve() -> None:
-    from vs_bench import plots
+    from vs_bench.analysis import plots
+    from vs_bench.analysis.runs import PromptDraws
     from vs_bench.answer_set import AnswerSet
-    from vs_bench.leaderboard import PromptDraws
 
     answers = AnswerSet.of_labels(range(1, 7))
     texts = ["1", "1", "2", "x", "3", "1"]  # one invalid draw

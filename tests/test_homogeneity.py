@@ -12,9 +12,11 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.model import get_model
 
 from vs_bench._registry import TASKS
-from vs_bench.homogeneity import KEY, homogeneity, others_mean, prompt_similarity
-from vs_bench.leaderboard import build, csv_rows, load_runs, terminal_tables
-from vs_bench.plots import plot_runs
+from vs_bench.analysis.homogeneity import KEY, homogeneity, others_mean, prompt_similarity
+from vs_bench.analysis.leaderboard import build
+from vs_bench.analysis.plots import plot_runs
+from vs_bench.analysis.render import csv_rows, terminal_tables
+from vs_bench.analysis.runs import load_runs
 
 
 def test_identical_within_orthogonal_across() -> None:

@@ -19,8 +19,11 @@ from scipy import stats
 
 from tests.conftest import run_cli
 from tests.fixture_logs import MODELS, distinct_colours, make_logs
-from vs_bench import leaderboard as lb
 from vs_bench._registry import TASKS
+from vs_bench.analysis import leaderboard as lb
+from vs_bench.analysis.bootstrap import bootstrap_ci
+from vs_bench.analysis.render import write_html
+from vs_bench.analysis.runs import Run, configuration, task_label
 
 IDEAL, COLLAPSED = MODELS
 
@@ -84,13 +87,13 @@ def test_ci_is_the_seeded_bootstrap_of_the_per_prompt_values(board: lb.Leaderboa
     per_prompt = [float(v["kl"]) for v in values if isinstance(v, dict)]
     assert len(per_prompt) == 6
     assert np.mean(per_prompt) == pytest.approx(row.cells["kl"].value, rel=1e-12)
-    assert (row.cells["kl"].low, row.cells["kl"].high) == lb.bootstrap_ci(per_prompt)
-    assert lb.bootstrap_ci(per_prompt, seed=1) != lb.bootstrap_ci(per_prompt)
+    assert (row.cells["kl"].low, row.cells["kl"].high) == bootstrap_ci(per_prompt)
+    assert bootstrap_ci(per_prompt, seed=1) != bootstrap_ci(per_prompt)
 
 
 def test_bootstrap_ci_of_a_mean_matches_normal_theory() -> None:
     values = np.random.default_rng(7).normal(3.0, 2.0, size=400)
-    low, high = lb.bootstrap_ci(values)
+    low, high = bootstrap_ci(values)
     half = stats.norm.ppf(0.975) * values.std(ddof=1) / math.sqrt(len(values))
     # the bootstrap interval of a mean of 400 normals is the z-interval up to
     # resampling noise (2000 resamples: ~3% of the half width)
@@ -123,7 +126,7 @@ def test_gain_is_the_kl_improvement_over_direct(board: lb.Leaderboard) -> None:
 
 def test_unknown_keys_are_shown_without_direction(board: lb.Leaderboard) -> None:
     run = board.rows[0].run
-    other = lb.Run(**{**run.__dict__, "metrics": {"novelty": 0.5}, "per_prompt": {},
+    other = Run(**{**run.__dict__, "metrics": {"novelty": 0.5}, "per_prompt": {},
                       "per_epoch": {}, "task": "new_family"})
     (row,) = lb.build([other]).rows
     assert row.cells["novelty"].value == 0.5
@@ -197,7 +200,7 @@ class _Tables(HTMLParser):
 def test_html_page_renders_and_sorts_in_a_headless_browser(
     board: lb.Leaderboard, tmp_path: Path
 ) -> None:
-    page = lb.write_html(board, tmp_path / "board.html")
+    page = write_html(board, tmp_path / "board.html")
     browser = [str(shutil.which("chromium")), "--headless", "--no-sandbox", "--disable-gpu"]
     url = f"{page.resolve().as_uri()}#sort=-kl"
     dom = subprocess.run([*browser, "--dump-dom", url], capture_output=True, text=True,
@@ -301,8 +304,8 @@ def test_a_dataset_path_is_labelled_by_its_file_name(tmp_path: Path) -> None:
     (header,) = [read_eval_log(i, header_only=True) for i in list_eval_logs(str(tmp_path))]
     path = "/very/long/folder/of/the/user/prompts.jsonl"
     header.eval.task_args = {**header.eval.task_args, "dataset": path}
-    assert lb._task_label(header) == "rand_num dataset=prompts.jsonl n=10"
+    assert task_label(header) == "rand_num dataset=prompts.jsonl n=10"
     other = header.model_copy(deep=True)
     other.eval.task_args = {**header.eval.task_args, "dataset": "/elsewhere/prompts.jsonl"}
     # the label shortens the path; the configuration keeps it whole
-    assert lb.configuration(other) != lb.configuration(header)
+    assert configuration(other) != configuration(header)

@@ -332,7 +332,7 @@ def test_vs_bench_score_of_the_graded_families_without_a_grader(
 
 
 def test_new_families_appear_in_the_leaderboard(tmp_path: Path) -> None:
-    from vs_bench.leaderboard import leaderboard
+    from vs_bench.analysis.leaderboard import leaderboard
 
     for task in ("state_probe_vs_standard", "simpleqa_direct", "safety_direct"):
         inspect_eval(TASKS[task](n=5, k=5, limit=1), model="random/python", log_dir=str(tmp_path))

@@ -18,21 +18,22 @@ from scipy import stats
 
 from tests.conftest import run_cli
 from tests.fixture_logs import HIGHS, distinct_colours, make_logs
-from vs_bench import leaderboard as lb
-from vs_bench import plots
 from vs_bench._registry import TASKS
+from vs_bench.analysis import plots
+from vs_bench.analysis.leaderboard import build
+from vs_bench.analysis.runs import Run, load_runs
 
 MODELS = ("random-python", "scripted-collapsed")
 TASKS_ = ("dice-n-30", "rand_num-n-20", "ranges")
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> list[lb.Run]:
-    return lb.load_runs(make_logs(tmp_path_factory.getbasetemp() / "fixture_logs"))[0]
+def runs(tmp_path_factory: pytest.TempPathFactory) -> list[Run]:
+    return load_runs(make_logs(tmp_path_factory.getbasetemp() / "fixture_logs"))[0]
 
 
 @pytest.fixture(scope="module")
-def figures(runs: list[lb.Run], tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+def figures(runs: list[Run], tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return plots.plot_runs(runs, tmp_path_factory.mktemp("plots"))
 
 
@@ -64,7 +65,7 @@ def test_every_file_is_a_valid_non_trivial_image(figures: list[Path]) -> None:
             assert expected in text, path.name
 
 
-def test_histogram_counts_are_the_scorers_logged_counts(runs: list[lb.Run]) -> None:
+def test_histogram_counts_are_the_scorers_logged_counts(runs: list[Run]) -> None:
     checked = 0
     for run in runs:
         if run.epochs != 1:
@@ -79,7 +80,7 @@ def test_histogram_counts_are_the_scorers_logged_counts(runs: list[lb.Run]) -> N
     assert checked == 2 * (3 * len(HIGHS) + 1)
 
 
-def test_subsample_at_all_draws_gives_the_logged_metrics(runs: list[lb.Run]) -> None:
+def test_subsample_at_all_draws_gives_the_logged_metrics(runs: list[Run]) -> None:
     for run in runs:
         if run.epochs != 1:
             continue
@@ -89,7 +90,7 @@ def test_subsample_at_all_draws_gives_the_logged_metrics(runs: list[lb.Run]) -> 
                                                            rel=1e-9, abs=1e-12)
 
 
-def test_subsample_one_draw_and_too_many_draws(runs: list[lb.Run]) -> None:
+def test_subsample_one_draw_and_too_many_draws(runs: list[Run]) -> None:
     run = next(r for r in runs if r.task == "ranges" and r.model == "random/python")
     curve = plots.subsample(run.draws, [1, 20, 21], repeats=50)
     assert sorted(curve) == [1, 20]  # 21 > the 20 logged draws per prompt
@@ -98,7 +99,7 @@ def test_subsample_one_draw_and_too_many_draws(runs: list[lb.Run]) -> None:
     assert curve[1]["coverage"] == pytest.approx(np.full(50, np.mean([1 / (h + 1) for h in HIGHS])))
 
 
-def test_subsampled_coverage_matches_the_hypergeometric_expectation(runs: list[lb.Run]) -> None:
+def test_subsampled_coverage_matches_the_hypergeometric_expectation(runs: list[Run]) -> None:
     run = next(r for r in runs if r.task == "rand_num n=20" and r.model == "random/python")
     (draws,) = run.draws  # 4 epochs x 20 draws, pooled
     counts = plots.histogram(draws).counts
@@ -127,7 +128,7 @@ def test_plot_command(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert (out / "sample_size_dice-n-20_random-python.svg").is_file()
 
 
-def test_calibration_points_of_the_ideal_sampler(runs: list[lb.Run]) -> None:
+def test_calibration_points_of_the_ideal_sampler(runs: list[Run]) -> None:
     (run,) = [r for r in runs if r.model == "random/python" and r.task == "ranges"
               and r.format == "vs_standard"]
     for prompt in run.draws:
@@ -144,8 +145,8 @@ def _bar_containers(fig: Figure) -> list[list[BarContainer]]:
     return [[c for c in ax.containers if isinstance(c, BarContainer)] for ax in fig.axes]
 
 
-def test_whiskers_only_where_the_leaderboard_has_an_interval(runs: list[lb.Run]) -> None:
-    board = lb.build(runs)
+def test_whiskers_only_where_the_leaderboard_has_an_interval(runs: list[Run]) -> None:
+    board = build(runs)
     one_prompt = plots.bars_figure(board, "dice n=30")  # one prompt, one epoch: no CI
     assert all(c.errorbar is None for panel in _bar_containers(one_prompt) for c in panel)
     assert one_prompt.get_suptitle() == "dice n=30: metric by format; no CI (n/a: 1 prompt)"
@@ -154,11 +155,11 @@ def test_whiskers_only_where_the_leaderboard_has_an_interval(runs: list[lb.Run])
     assert over_prompts.get_suptitle() == "ranges: metric by format; whiskers: 95% bootstrap CI"
 
 
-def test_a_panel_without_values_says_why(runs: list[lb.Run]) -> None:
+def test_a_panel_without_values_says_why(runs: list[Run]) -> None:
     run = next(r for r in runs if r.task == "ranges" and r.format == "direct")
-    unjudged = lb.Run(**{**run.__dict__, "metrics": {"kl": 0.5, "quality": math.nan},
+    unjudged = Run(**{**run.__dict__, "metrics": {"kl": 0.5, "quality": math.nan},
                          "per_prompt": {}, "per_epoch": {}})
-    fig = plots.bars_figure(lb.build([unjudged]), "ranges")
+    fig = plots.bars_figure(build([unjudged]), "ranges")
     texts = {ax.get_title(): [t.get_text() for t in ax.texts if t.get_text()] for ax in fig.axes}
     assert texts["quality (higher is better)"] == [
         "no grader: judged quality needs\n--model-role grader=<model>"]
@@ -169,7 +170,7 @@ def test_replies_that_did_not_parse_are_counted_and_shown(tmp_path: Path) -> Non
     # scripted/ok answers "ok" to everything: no JSON, so no vs_standard reply parses
     inspect_eval(TASKS["dice_vs_standard"](n=10), model="scripted/ok", log_dir=str(tmp_path),
                  display="none")
-    (run,) = lb.load_runs(tmp_path)[0]
+    (run,) = load_runs(tmp_path)[0]
     (draws,) = run.draws
     assert draws.texts == [] and draws.unparsed == run.metrics["parse_failures"] > 0
     fig = plots.histogram_figure("dice", [("vs_standard", draws)])
@@ -180,7 +181,7 @@ def test_replies_that_did_not_parse_are_counted_and_shown(tmp_path: Path) -> Non
     assert title == f"vs_standard  (N=0, valid=0, unparsed replies={draws.unparsed})"
 
 
-def test_titles_fit_their_figure(runs: list[lb.Run]) -> None:
+def test_titles_fit_their_figure(runs: list[Run]) -> None:
     run = next(r for r in runs if r.task == "dice n=30")
     title = "a-model-name-that-is-rather-long/of-a-provider on dice n=30: answers per format"
     fig = plots.histogram_figure(title, [(run.format, run.draws[0])])

@@ -13,10 +13,10 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import get_model
 
 from vs_bench._registry import TASKS
+from vs_bench.analysis.plots import plot_runs
+from vs_bench.analysis.runs import load_runs
 from vs_bench.formats import FORMATS, Budget, PromptOptions
-from vs_bench.leaderboard import load_runs
 from vs_bench.parsing import ParseError
-from vs_bench.plots import plot_runs
 from vs_bench.scorers.quality import RUBRICS, parse_judgement, quality
 from vs_bench.scorers.quality_scorer import quality_scorer
 from vs_bench.solver import vs_sampler

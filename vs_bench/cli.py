@@ -18,7 +18,7 @@ from vs_bench._inspect_compat import PrerequisiteError
 from vs_bench.errors import VsBenchError
 
 if TYPE_CHECKING:
-    from vs_bench.leaderboard import Leaderboard
+    from vs_bench.analysis.leaderboard import Leaderboard
 from vs_bench import preflight
 
 app = typer.Typer(
@@ -125,12 +125,12 @@ def run(
 
 def _print_report(result: Any) -> None:
     from vs_bench.analysis import report
+    from vs_bench.analysis.render import metric_title
 
     console.print(f"vs-bench {result.suite} suite on {result.model}: {result.seconds:.0f} s",
                   markup=False)
     for task in result.tasks.values():
-        direction = "higher" if task.higher_is_better else "lower"
-        title = f"{task.task}: {task.label} ({direction} is better)" if task.label else task.task
+        title = f"{task.task}: {metric_title(task.metric)}" if task.metric else task.task
         table = Table(*report.HEADER, title=title)
         for cells in report.table_rows(task):
             table.add_row(*cells)
@@ -164,7 +164,7 @@ def score(
 ) -> None:
     """Re-score a response file: run-level metrics and one row per prompt."""
     from vs_bench import rescore
-    from vs_bench.leaderboard import number as _fmt
+    from vs_bench.analysis.render import number
     from vs_bench.tasks.answer_sets import load_ground_truth
 
     if ground_truth is not None:
@@ -178,7 +178,7 @@ def score(
     keys = [k for k in result if k not in ("per_prompt", "n", "prompts")]
     table = Table("prompt", "n", *keys, title=f"vs-bench score: {task}, {responses}")
     for row in [{"prompt": "(all prompts)", **result}, *result["per_prompt"]]:
-        table.add_row(row["prompt"][:60], str(row["n"]), *(_fmt(row[k]) for k in keys))
+        table.add_row(row["prompt"][:60], str(row["n"]), *(number(row[k]) for k in keys))
     console.print(table)
 
 
@@ -188,7 +188,7 @@ SEED_COMMAND = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
 def _print_board(board: Leaderboard) -> None:
-    from vs_bench.leaderboard import terminal_tables
+    from vs_bench.analysis.render import terminal_tables
 
     for table in terminal_tables(board):
         console.print(table)
@@ -205,15 +205,16 @@ def leaderboard(
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap CIs.")] = 0,
 ) -> None:
     """Models x tasks x formats from the logs: headline metrics, 95% CIs, gain over direct."""
-    from vs_bench import leaderboard as lb
+    from vs_bench.analysis import leaderboard as lb
+    from vs_bench.analysis import render
     from vs_bench.suite import log_dir as default_log_dir
 
     for path, option in ((csv_file, "--csv"), (markdown, "--markdown"), (html, "--html")):
         preflight.check_output(path, option)
     board = lb.leaderboard(log_dir or default_log_dir(), seed=seed)
     _print_board(board)
-    for path, write in ((csv_file, lb.write_csv), (markdown, lb.write_markdown),
-                        (html, lb.write_html)):
+    for path, write in ((csv_file, render.write_csv), (markdown, render.write_markdown),
+                        (html, render.write_html)):
         if path:
             console.print(f"wrote {write(board, path)}")
 
@@ -230,8 +231,8 @@ def plot(
     ] = 3,
 ) -> None:
     """Answer histograms, metric-by-format bars and sample-size curves."""
-    from vs_bench.leaderboard import load_runs
-    from vs_bench.plots import parse_sizes, plot_runs
+    from vs_bench.analysis.plots import parse_sizes, plot_runs
+    from vs_bench.analysis.runs import load_runs
     from vs_bench.suite import log_dir as default_log_dir
 
     chosen = parse_sizes(sizes)
@@ -267,8 +268,8 @@ def sweep(
     ] = None,
 ) -> None:
     """Models x tasks x formats through Inspect's eval-set: a re-run skips finished work."""
-    from vs_bench import leaderboard as lb
     from vs_bench import suite
+    from vs_bench.analysis import leaderboard as lb
     from vs_bench.grid import grid_items, parse_grid
 
     chosen = _split(models)
@@ -333,21 +334,23 @@ def bundle(
     log_dir: LogDir = None,
 ) -> None:
     """A static site: Inspect's viewer bundle, the leaderboard page and the plots."""
-    from vs_bench import leaderboard as lb
-    from vs_bench.plots import plot_runs
+    from vs_bench.analysis import runs as logs
+    from vs_bench.analysis.leaderboard import build
+    from vs_bench.analysis.plots import plot_runs
+    from vs_bench.analysis.render import write_html
 
     preflight.check_output(out, "--out", folder=True)
     folder = _existing_log_dir(log_dir)
-    runs, notes = lb.load_runs(folder)
+    runs, notes = logs.load_runs(folder)
     site = Path(out)
     with tempfile.TemporaryDirectory() as temporary:
         # Inspect's bundler stops at the first log it cannot read: it gets the readable ones
-        headers, unreadable = lb.read_headers(folder)
+        headers, unreadable = logs.read_headers(folder)
         viewed = folder
         if unreadable:
             viewed = temporary
             for location, _ in headers:
-                source = Path(lb.log_file_name(location))
+                source = Path(logs.log_file_name(location))
                 target = Path(temporary) / source.resolve().relative_to(Path(folder).resolve())
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
@@ -356,9 +359,9 @@ def bundle(
             raise VsBenchError(f"inspect view bundle failed for {folder}: see the message above")
     for note in unreadable:
         console.print(f"- {note}", markup=False, soft_wrap=True)
-    board = lb.build(runs)
+    board = build(runs)
     board.notes.extend(notes)
-    lb.write_html(board, site / "leaderboard.html")
+    write_html(board, site / "leaderboard.html")
     figures = [p for p in plot_runs(runs, site / "plots", board=board) if p.suffix == ".png"]
     links = "".join(f'<li><a href="plots/{p.name}">{p.stem}</a></li>' for p in figures)
     (site / "index.html").write_text(

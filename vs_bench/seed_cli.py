@@ -15,14 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from inspect_ai import eval as inspect_eval
-from inspect_ai.log import EvalLog
+from inspect_ai.log import EvalLog, read_eval_log
 
-from vs_bench.draws import STORE_KEY, SampleDraws
-from vs_bench.errors import VsBenchError
-from vs_bench.formats import ALIASES, FORMATS, resolve_format
-from vs_bench.leaderboard import PromptDraws, Run, load_runs, prompt_text, slug
-from vs_bench.plots import (
+from vs_bench.analysis.plots import (
     REPEATS,
     SEED,
     SIZES,
@@ -33,14 +28,12 @@ from vs_bench.plots import (
     subsample,
     summarise,
 )
-from vs_bench.preflight import (
-    check_log_dir,
-    check_models,
-    check_output,
-    stop_if_interrupted,
-)
-
-SIZE_KEYS = ("kl", "coverage", "precision", "chi2", "chi2_p")
+from vs_bench.analysis.render import slug
+from vs_bench.analysis.runs import PromptDraws, Run, load_runs, prompt_text
+from vs_bench.draws import STORE_KEY, SampleDraws
+from vs_bench.errors import VsBenchError
+from vs_bench.formats import ALIASES, FORMATS, resolve_format
+from vs_bench.preflight import check_output
 
 
 class _Parser(argparse.ArgumentParser):
@@ -117,6 +110,8 @@ class Experiment:
     eval_args: dict[str, Any]
     output_file: Path
     notes: list[str] = field(default_factory=list)
+    family: str = ""  # the task family and format that ``task`` names
+    format: str = ""
 
 
 def plan_experiment(argv: Sequence[str]) -> Experiment:
@@ -153,24 +148,29 @@ def plan_experiment(argv: Sequence[str]) -> Experiment:
         if value is not None:
             eval_args[name] = value
     output = args.output_file or Path("responses") / f"{args.task}_{fmt.name}_{slug(model)}.jsonl"
-    return Experiment(f"{args.task}_{fmt.name}", model, task_args, eval_args, output, notes)
+    return Experiment(f"{args.task}_{fmt.name}", model, task_args, eval_args, output, notes,
+                      args.task, fmt.name)
 
 
 def run_experiment(argv: Sequence[str]) -> tuple[Experiment, EvalLog, int]:
-    """Run the eval; write the responses file. Returns the plan, the log and its line count."""
-    from vs_bench._registry import TASKS
+    """Run the eval; write the responses file. Returns the plan, the log and its line count.
+
+    The eval runs through ``suite.run_items``, the one run path: its preflight (model,
+    log folder) comes before any work, and the same experiment run again reuses the
+    finished log in the log folder instead of asking the model again.
+    """
+    from vs_bench.suite import SuiteItem, run_items
 
     plan = plan_experiment(argv)
-    # what would otherwise fail after the run, or inside it, fails before it
+    # what would otherwise fail after the run fails before it
     check_output(plan.output_file, "--output-file")
-    check_models([plan.model], plan.eval_args.get("model_base_url"))
-    check_log_dir(plan.eval_args["log_dir"])
-    logs = inspect_eval(TASKS[plan.task](**plan.task_args), model=plan.model, **plan.eval_args)
-    stop_if_interrupted(logs, 1)
-    log = logs[0]
-    if log.status != "success":
-        reason = log.error.message.splitlines()[0] if log.error else log.status
-        raise VsBenchError(f"the run did not finish ({reason}); its log: {log.location}")
+    eval_args = dict(plan.eval_args)
+    log_dir = eval_args.pop("log_dir")
+    max_connections = eval_args.pop("max_connections", None)
+    # the seed's logs/ holds one experiment after another: other tasks' logs stay
+    logs = run_items([SuiteItem(plan.family, plan.format, plan.task_args)], [plan.model], log_dir,
+                     max_connections, log_dir_allow_dirty=True, **eval_args)
+    log = logs[0] if logs[0].samples else read_eval_log(logs[0].location)
     return plan, log, write_responses(log, plan.output_file)
 
 
@@ -278,7 +278,7 @@ def analyze_results(argv: Sequence[str]) -> tuple[list[Path], list[str]]:
             "repeats": args.repeats,
             "seed": args.seed,
             "sizes": {
-                str(size): {key: summarise(values[key]) for key in SIZE_KEYS}
+                str(size): {key: summarise(value) for key, value in values.items()}
                 for size, values in stats.items()
             },
             "skipped_sizes": [s for s in sizes if s not in stats],

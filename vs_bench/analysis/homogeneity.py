@@ -11,7 +11,7 @@ the runs were scored with:
 - ``homogeneity`` of each run: the mean over the other models of its row, computed per
   prompt (so the leaderboard resamples prompts for its interval) and then averaged.
 
-Values are cosine x100; higher = more alike across models (lower is better).
+Values are cosine x100; higher = more alike across models.
 
 Jiang, L. et al. (2025). Artificial Hivemind: The Open-Ended Homogeneity of Language
 Models (and Beyond). arXiv:2510.22954.
@@ -30,11 +30,12 @@ import numpy as np
 import numpy.typing as npt
 
 from vs_bench.errors import VsBenchError
+from vs_bench.scorers import catalogue
 
 if TYPE_CHECKING:
-    from vs_bench.leaderboard import Run
+    from vs_bench.analysis.runs import Run
 
-KEY = "homogeneity"
+KEY = "homogeneity"  # its catalogue row: label, direction, scale
 SCALE = 100.0
 Vectors = npt.NDArray[np.float64]
 
@@ -185,8 +186,8 @@ def annotate(runs: Sequence[Run]) -> list[str]:
                 run.metrics[KEY] = float(np.mean(list(by_id.values())))
     if results:
         notes.append(
-            "cross-model sim.: mean cosine similarity x100 of a model's responses and the "
-            "other models' to the same prompt, same task and format (higher = more alike); "
-            f"embedder {results[0].embedder}"
+            f"{catalogue.CATALOGUE[KEY].label}: mean cosine similarity x100 of a model's "
+            "responses and the other models' to the same prompt, same task and format "
+            f"(higher = more alike); embedder {results[0].embedder}"
         )
     return notes

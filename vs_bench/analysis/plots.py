@@ -1,6 +1,9 @@
 """Figures from Inspect logs: answer histograms, metric-by-format bars, sample-size curves,
 verbalized-vs-empirical calibration and the diversity-quality trade-off.
 
+No metric is computed here: the values are the scorers' functions (many subsets at
+once through ``uniform_scores``), titles and directions are the metric catalogue's.
+
 Matplotlib's object API (``Figure``, Agg canvas): no pyplot state and no display needed.
 Every figure is written as PNG and SVG under a name that says what it shows.
 """
@@ -21,20 +24,13 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from vs_bench import homogeneity
+from vs_bench.analysis import homogeneity
+from vs_bench.analysis.leaderboard import METRICS, Leaderboard, build
+from vs_bench.analysis.render import metric_title, slug
+from vs_bench.analysis.runs import IDEAL_MODEL, PromptDraws, Run, load_runs
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS
-from vs_bench.leaderboard import (
-    IDEAL_MODEL,
-    METRICS,
-    Leaderboard,
-    PromptDraws,
-    Run,
-    build,
-    load_runs,
-    slug,
-)
-from vs_bench.scorers.calibration import verbalized_distribution
+from vs_bench.scorers.calibration import empirical_distribution, verbalized_distribution
 from vs_bench.scorers.distribution import (
     expected_richness_uniform,
     rarefied_richness,
@@ -234,7 +230,7 @@ def bars_figure(board: Leaderboard, task: str) -> Figure:
                          fontsize=7, padding=1)
             shown |= not all(math.isnan(v) for v in values)
         ax.set_xticks(range(len(formats)), formats, rotation=30, ha="right", fontsize=8)
-        ax.set_title(_metric_title(key), fontsize=10)
+        ax.set_title(metric_title(key), fontsize=10)
         if not shown:
             _empty(ax, _why_empty(key))
     for ax in axes[len(keys):]:
@@ -315,7 +311,7 @@ def sample_size_figure(
         ax.set_xticks(list(sizes), [str(s) for s in sizes])
         ax.minorticks_off()
         ax.set_xlabel("N (draws per prompt, subsampled)")
-        ax.set_title(_metric_title(key), fontsize=10)
+        ax.set_title(metric_title(key), fontsize=10)
     _legend(fig, axes)
     how = "; coverage: exact rarefaction" if rarefied else ""
     _title(fig, f"{title}: metric vs N ({repeats} random subsets per N, central 95% of them "
@@ -334,12 +330,12 @@ def calibration_points(draws: Sequence[PromptDraws]) -> tuple[np.ndarray, np.nda
     for prompt in draws:
         index = _codes(prompt)
         stated = np.array([math.nan if p is None else p for p in prompt.probabilities])
-        counts = np.bincount(index[index >= 0], minlength=prompt.answers.size)
+        shares = empirical_distribution(index, prompt.answers.size)
         q = verbalized_distribution(index, stated, prompt.answers.size)
-        if counts.sum() == 0 or q.sum() == 0:
+        if np.isnan(shares).all() or q.sum() == 0:
             continue
         shown = q > 0
-        empirical.append(counts[shown] / counts.sum())
+        empirical.append(shares[shown])
         verbalized.append(q[shown])
     if not empirical:
         return np.zeros(0), np.zeros(0)
@@ -385,8 +381,8 @@ def tradeoff_figure(task: str, runs: Sequence[Run]) -> Figure:
         ax.scatter([x], [y], marker=markers[index % len(markers)], s=40, color=f"C{index}",
                    label=run.model)
         ax.annotate(run.format, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
-    ax.set_xlabel(_metric_title("semantic_diversity"))
-    ax.set_ylabel(_metric_title("quality"))
+    ax.set_xlabel(metric_title("semantic_diversity"))
+    ax.set_ylabel(metric_title("quality"))
     _legend(fig, [ax])
     _title(fig, f"{task}: diversity-quality trade-off")
     return fig
@@ -433,13 +429,6 @@ def _legend(fig: Figure, axes: Iterable[Axes]) -> None:
             entries.setdefault(label, handle)
     fig.legend(list(entries.values()), list(entries), loc="outside lower center",
                ncols=min(len(entries), 4), fontsize=8)
-
-
-def _metric_title(key: str) -> str:
-    if key not in METRICS:
-        return key
-    better = "higher" if METRICS[key].higher_is_better else "lower"
-    return f"{METRICS[key].label} ({better} is better)"
 
 
 def _short(text: str, limit: int = MAX_LABEL) -> str:
@@ -608,7 +597,7 @@ def tuning_figure(family: str, parameter: str, runs: Sequence[Run]) -> Figure:
         ax.set_xticks(values, [f"{v:g}" for v in values])
         ax.minorticks_off()
         ax.set_xlabel(parameter)
-        ax.set_title(_metric_title(key), fontsize=10)
+        ax.set_title(metric_title(key), fontsize=10)
     _legend(fig, axes)
     fig.suptitle(f"{family}: metrics against {parameter} (tuning curve)")
     return fig

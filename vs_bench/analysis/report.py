@@ -19,12 +19,14 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from inspect_ai.log import EvalLog, EvalSample, read_eval_log
+from inspect_ai.log import EvalLog, read_eval_log
 from scipy import stats as sps
 
 from vs_bench.analysis import stats
+from vs_bench.analysis.render import metric_title, number
+from vs_bench.analysis.runs import Run, read_run
 from vs_bench.answer_set import AnswerSet
-from vs_bench.draws import SampleDraws
+from vs_bench.scorers import catalogue
 from vs_bench.scorers.distribution import chi_square_uniform
 
 Kind = Literal["answer_set", "creative", "other"]
@@ -38,10 +40,8 @@ MIN_VALID_PER_PROMPT = {"answer_set": 10, "creative": 3}
 # A list whose answers are spread more evenly than independent draws can be: the lower
 # tail of Pearson's X² below this is reported as "too uniform", never as a gain.
 TOO_UNIFORM_P = 0.001
-METRIC = {
-    "answer_set": ("kl_mm", "KL (Miller-Madow)", False),
-    "creative": ("semantic_diversity", "semantic diversity", True),
-}
+# the primary metric of each kind (label and direction: the metric catalogue's)
+METRIC = {"answer_set": "kl_mm", "creative": "semantic_diversity"}
 
 
 @dataclass
@@ -98,43 +98,36 @@ class _Cell:
     embedder: str | None
 
 
-def _kind(samples: Sequence[EvalSample], log: EvalLog) -> Kind:
-    first = samples[0] if samples else None
-    if first is not None and isinstance(first.metadata.get("answer_set"), list):
+def _kind(run: Run) -> Kind:
+    if run.draws:
         return "answer_set"
-    names = {s.name for s in log.results.scores} if log.results else set()
-    return "creative" if "semantic_diversity" in names else "other"
+    return "creative" if "semantic_diversity" in run.metrics else "other"
 
 
 def _cell(log: EvalLog) -> tuple[str, _Cell]:
     if not log.samples:
         log = read_eval_log(log.location)
-    samples = log.samples or []
-    fmt = str((log.eval.metadata or {}).get("format") or (log.eval.task_args or {}).get("format"))
-    family = log.eval.task.split("/")[-1].removesuffix(f"_{fmt}")
-    kind = _kind(samples, log)
-    row = Row(fmt, 0, 0, 0, 0, 0, 0, 0, 0)
+    run = read_run(log)  # every prompt's draws, its epochs pooled
+    kind = _kind(run)
+    row = Row(run.format, 0, 0, 0, 0, 0, 0, 0, 0)
     counts: dict[str, npt.NDArray[np.int64]] = {}
     texts: dict[str, list[str]] = {}
-    for sample in samples:  # epochs of a prompt add up
-        record = SampleDraws.load(sample.store)
-        key = str(sample.id)
+    for record in run.records:
+        key = str(record.id)
         row.n_requested += record.requested
-        row.n_draws += len(record.draws)
+        row.n_draws += len(record.texts)
         row.replies += record.replies
-        row.parse_failures += len(record.failures)
+        row.parse_failures += record.parse_failures
         row.over_delivered += record.over_delivered
         row.under_delivered += record.under_delivered
         if kind == "answer_set":
-            answers = AnswerSet.from_aliases(sample.metadata["answer_set"])
-            found, _ = answers.counts(record.texts)
-            counts[key] = counts.get(key, np.zeros(answers.size, dtype=np.int64)) + found
+            counts[key] = AnswerSet.from_aliases(record.answer_set or []).counts(record.texts)[0]
         else:
-            texts.setdefault(key, []).extend(record.texts)
+            texts[key] = list(record.texts)
     row.prompts = len(counts) or len(texts)
     row.n_valid = int(sum(int(c.sum()) for c in counts.values())) if counts else row.n_draws
-    embedder = (log.eval.task_args or {}).get("embedder")
-    return family, _Cell(row, kind, counts, texts, str(embedder) if embedder else None)
+    embedder = str(run.embedder) if run.embedder else None
+    return run.family, _Cell(row, kind, counts, texts, embedder)
 
 
 def _embeddings(cell: _Cell) -> dict[str, npt.NDArray[np.float64]]:
@@ -201,8 +194,10 @@ def build_report(logs: Sequence[EvalLog], model: str, suite: str, seconds: float
     comparisons: list[tuple[Row, stats.Comparison]] = []
     for family, group in cells.items():
         kind = group[0].kind
-        metric = METRIC.get(kind)
-        report = TaskReport(family, kind, *(metric if metric else (None, None, None)))
+        spec = catalogue.spec(METRIC.get(kind, ""))
+        report = TaskReport(
+            family, kind, *((spec.key, spec.label, spec.higher_is_better) if spec else (None,) * 3)
+        )
         data = {cell.row.format: _measure(cell) for cell in group}
         base = data.get(BASELINE)
         for cell in group:
@@ -224,16 +219,10 @@ def build_report(logs: Sequence[EvalLog], model: str, suite: str, seconds: float
     return Report(model, suite, seconds, tasks)
 
 
-def _num(value: float | None) -> str:
-    if value is None or math.isnan(value):
-        return "n/a"
-    return f"{value:.1f}" if abs(value) >= 100 else f"{value:.3f}"
-
-
 def _interval(value: float | None, ci: Sequence[float] | None) -> str:
     if value is None:
         return "n/a"
-    return f"{_num(value)} [{_num(ci[0])}, {_num(ci[1])}]" if ci else _num(value)
+    return f"{number(value)} [{number(ci[0])}, {number(ci[1])}]" if ci else number(value)
 
 
 def p_text(p: float) -> str:
@@ -348,8 +337,8 @@ def table_rows(task: TaskReport) -> list[list[str]]:
                 f"{100 * rate:.0f}%" if rate is not None else "n/a",
                 f"{row.over_delivered}/{row.under_delivered}",
                 _interval(vs["diff"], vs["ci"]) if vs else "",  # type: ignore[arg-type]
-                _num(vs["p"]) if vs else "",
-                _num(vs["p_holm"]) if vs else "",
+                number(vs["p"]) if vs else "",
+                number(vs["p_holm"]) if vs else "",
             ]
         )
     return out
@@ -369,11 +358,7 @@ def to_markdown(report: Report) -> str:
         "",
     ]
     for task in report.tasks.values():
-        label = (
-            f"{task.label} ({'higher' if task.higher_is_better else 'lower'} is better)"
-            if task.label
-            else "no primary metric"
-        )
+        label = metric_title(task.metric) if task.metric else "no primary metric"
         lines += [
             f"## {task.task}: {label}",
             "",
