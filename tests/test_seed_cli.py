@@ -170,6 +170,46 @@ def test_help_lists_the_seed_flags(capsys: pytest.CaptureFixture[str],
         assert flag in out
 
 
+def test_an_unknown_model_is_one_line_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # run-experiment goes through suite.run_items: its preflight runs before the eval
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the eval started before the preflight")
+
+    monkeypatch.setattr("vs_bench.suite.eval_set", no_work)
+    logs, output = tmp_path / "logs", tmp_path / "responses" / "r.jsonl"
+    code, out, err = run_cli(
+        ["run-experiment", "--task", "dice", "--model-name", "nosuch/model-x",
+         "--log-dir", str(logs), "--output-file", str(output)], capsys, monkeypatch)
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: unknown model provider 'nosuch' in 'nosuch/model-x': pass <provider>/<model>, "
+        "e.g. random/python, local/qwen2.5-0.5b, openai/gpt-4.1 or vllm/<model>\n"
+    )
+    assert not logs.exists() and not output.parent.exists()  # no log folder, no file
+
+
+def test_run_experiment_again_reuses_the_finished_log(
+    experiment: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the one run path resumes: the same experiment asks the model nothing new and writes
+    # the same responses from the log it finished before
+    before = (experiment / "responses" / "rand_num_vs.jsonl").read_text()
+    again = tmp_path / "again.jsonl"
+    code, out, err = run_cli(
+        ["run-experiment", "--task", "rand_num", "--model-name", "random/python",
+         "--format", "structure_with_prob", "--temperature", "0.7", "--top-p", "0.9",
+         "--num-responses", "10", "--num-samples", "5", "--num-workers", "128", "--seed", "3",
+         "--output-file", str(again), "--log-dir", str(experiment / "logs")],
+        capsys, monkeypatch)
+    assert code == 0, err
+    assert f"wrote 10 lines to {again}" in out
+    assert again.read_text() == before
+    assert len(list_eval_logs(str(experiment / "logs"))) == 1  # no second log
+
+
 def test_bad_flags_give_one_line_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
