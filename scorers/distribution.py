@@ -326,6 +326,20 @@ def rarefied_richness(
     return np.where(m[:, 0] <= n, expected, np.nan)
 
 
+def rarefied_coverage(
+    counts: Counts, sizes: npt.ArrayLike, invalid: int = 0
+) -> npt.NDArray[np.float64]:
+    """Expected coverage (distinct answers / K) of a subsample of m of the N draws, for
+    each m in ``sizes``: ``rarefied_richness`` / K, K = the length of ``counts``."""
+    return rarefied_richness(counts, sizes, invalid) / np.asarray(counts).shape[-1]
+
+
+def expected_coverage_uniform(k: int, sizes: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Expected coverage of n draws of the ideal sampler over K answers, 1 − (1 − 1/K)^n
+    (``expected_richness_uniform`` / K)."""
+    return expected_richness_uniform(k, sizes) / k
+
+
 def expected_richness_uniform(k: int, sizes: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Expected distinct answers in n independent draws from the uniform over K answers
     (the ideal sampler): E[S_n] = K (1 − (1 − 1/K)^n)."""

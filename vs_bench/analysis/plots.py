@@ -30,12 +30,9 @@ from vs_bench.analysis.render import metric_title, slug
 from vs_bench.analysis.runs import IDEAL_MODEL, PromptDraws, Run, load_runs
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS
+from vs_bench.scorers import distribution
 from vs_bench.scorers.calibration import empirical_distribution, verbalized_distribution
-from vs_bench.scorers.distribution import (
-    expected_richness_uniform,
-    rarefied_richness,
-    uniform_scores,
-)
+from vs_bench.scorers.distribution import expected_coverage_uniform, uniform_scores
 
 SIZES = (1, 3, 5, 10, 50)  # the seed's sample sizes
 REPEATS = 200  # random subsets per size
@@ -135,7 +132,7 @@ def summarise(values: np.ndarray) -> dict[str, float]:
 
 def expected_coverage(answer_sizes: Sequence[int], size: int) -> float:
     """E[coverage] of ``size`` i.i.d. uniform draws, mean over prompts with K answers each."""
-    return float(np.mean([expected_richness_uniform(k, size) / k for k in answer_sizes]))
+    return float(np.mean([expected_coverage_uniform(k, size) for k in answer_sizes]))
 
 
 def rarefied_coverage(prompts: Sequence[PromptDraws], upto: int) -> tuple[np.ndarray, np.ndarray]:
@@ -145,8 +142,8 @@ def rarefied_coverage(prompts: Sequence[PromptDraws], upto: int) -> tuple[np.nda
     available = min((len(c) for _, c in coded), default=0)
     sizes = np.unique(np.geomspace(1, max(min(upto, available), 1), 60).round().astype(int))
     per_prompt = [
-        rarefied_richness(np.bincount(codes[codes >= 0], minlength=k), sizes,
-                          invalid=int(np.sum(codes < 0))) / k
+        distribution.rarefied_coverage(np.bincount(codes[codes >= 0], minlength=k), sizes,
+                                       invalid=int(np.sum(codes < 0)))
         for k, codes in coded
     ]
     return sizes, np.mean(per_prompt, axis=0) if per_prompt else np.full(sizes.shape, np.nan)
