@@ -33,7 +33,7 @@ from sentence_transformers import SentenceTransformer
 
 from vs_bench.scorers.embedding import Embedder, get_embedder, semantic_diversity
 from vs_bench.scorers.text_diversity import rouge_l_pairs, text_metrics
-from vs_bench.tasks.creative import CANNED_FILE
+from vs_bench.tasks._family import CANNED_FILE
 
 SPEED_UP_TARGET = 300.0
 DIFF_TARGET = 1e-9

@@ -10,11 +10,15 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer
 
+from vs_bench import ideal as ideal_sampler
 from vs_bench import prompts
+from vs_bench.answer_set import AnswerSet
+from vs_bench.checks import integer, number
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import Budget, PromptOptions, resolve_format
 from vs_bench.scorers.calibration_scorer import calibration_scorer
 from vs_bench.scorers.common import epoch_reducer
+from vs_bench.scorers.reference_scorer import from_metadata
 from vs_bench.solver import vs_sampler
 
 # The paper's sampling settings, so that results compare with its tables.
@@ -23,45 +27,36 @@ TOP_P = 1.0
 SUBSET_SEED = 42
 
 
-def as_float(name: str, value: object, low: float, high: float) -> float:
-    """``value`` as a float in [low, high], or a one-line error naming the -T fix."""
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise VsBenchError(
-            f"{name}={value!r} is not a number: pass -T {name}=<number in [{low}, {high}]>"
-        ) from None
-    if not low <= number <= high:
-        raise VsBenchError(
-            f"{name}={number} is out of range: pass -T {name}=<number in [{low}, {high}]>"
-        )
-    return number
-
-
-def as_int(name: str, value: object) -> int:
-    """``value`` as an integer, or a one-line error naming the -T fix."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    try:
-        return int(str(value))
-    except ValueError:
-        raise VsBenchError(
-            f"{name}={value!r} is not an integer: pass -T {name}=<integer>"
-        ) from None
-
-
 def seeded_subset(samples: Sequence[Sample], limit: object | None, seed: object) -> list[Sample]:
     """The first ``limit`` samples of a seeded shuffle (all, in order, when no limit)."""
     if limit is None:
         return list(samples)
-    count = as_int("limit", limit)
-    if count < 1:
-        raise VsBenchError(f"limit={count} must be at least 1: pass -T limit=<integer >= 1>")
+    count = integer("limit", limit, low=1)
     chosen = list(samples)
-    random.Random(as_int("seed", seed)).shuffle(chosen)
+    random.Random(integer("seed", seed)).shuffle(chosen)
     return chosen[:count]
+
+
+def with_ideal(sample: Sample, canned: Sequence[str] = ()) -> Sample:
+    """``sample`` with what an ideal sampler draws for it in its metadata (``vs_bench.ideal``).
+
+    Its answer set (with reference weights) if it has one, else its target, else the
+    ``canned`` texts; a sample that already states its own is left as it is.
+    """
+    metadata = dict(sample.metadata or {})
+    if ideal_sampler.IDEAL_KEY not in metadata:
+        target = [sample.target] if isinstance(sample.target, str) else list(sample.target)
+        if "answer_set" in metadata:
+            found = ideal_sampler.of_answers(from_metadata(metadata))
+        elif any(target):
+            found = ideal_sampler.of_answers(AnswerSet.of_labels(t for t in target if t))
+        elif canned:
+            found = ideal_sampler.of_canned(canned)
+        else:
+            return sample
+        metadata[ideal_sampler.IDEAL_KEY] = found
+    sample.metadata = metadata
+    return sample
 
 
 def build_task(
@@ -81,14 +76,17 @@ def build_task(
     limit: object | None = None,
     seed: object = SUBSET_SEED,
     calibrate: bool = False,
+    ideal: Sequence[str] = (),
+    version: int = 1,
 ) -> Task:
     """The Inspect task: one sample per prompt, N draws each in ``format``.
 
     ``limit`` prompts are drawn from ``samples`` with ``seed`` (all when None).
     ``calibrate`` adds the calibration scorer to the VS formats (tasks whose samples
-    carry an ``answer_set`` with a reference distribution).
+    carry an ``answer_set`` with a reference distribution). ``ideal``: the canned texts
+    (keys) an ideal sampler answers samples without an answer set or target with.
     """
-    samples = seeded_subset(samples, limit, seed)
+    samples = [with_ideal(s, ideal) for s in seeded_subset(samples, limit, seed)]
     scorers = scorer if isinstance(scorer, list) else [scorer]
     if not samples:
         raise VsBenchError("the dataset has no prompts: pass a non-empty dataset")
@@ -107,18 +105,19 @@ def build_task(
     options = PromptOptions(
         plausible=plausible,
         words=words,
-        tail=as_float("tail", tail, 0.0, 1.0) if tail is not None else None,
+        tail=number("tail", tail, 0.0, 1.0) if tail is not None else None,
         definition=probability_definition,  # type: ignore[arg-type]
     )
     return Task(
         dataset=MemoryDataset(list(samples)),
         # a bare --epochs N keeps this reducer: counts summed over epochs, rates averaged
         epochs=Epochs(1, epoch_reducer()),
+        version=version,
         solver=vs_sampler(fmt, budget, options),
         scorer=scorers + [calibration_scorer()] if calibrate and fmt.probabilities else scorers,
         config=GenerateConfig(
-            temperature=as_float("temperature", temperature, 0.0, 2.0),
-            top_p=as_float("top_p", top_p, 0.0, 1.0),
+            temperature=number("temperature", temperature, 0.0, 2.0),
+            top_p=number("top_p", top_p, 0.0, 1.0),
         ),
         metadata={
             "format": fmt.name,

@@ -1,46 +1,141 @@
-"""Declare a task family once: a builder plus its defaults; the shared parameters are added.
+"""A task family is declared once, in its own module: ``@family(...)`` on a sample builder.
 
 Inspect reads a task's ``-T`` names from its function signature, so every family has
 to show the shared sampling parameters (format, N, k, m, temperature, top_p, tail,
 probability_definition, limit, seed). ``family`` writes them into the signature
-once, here, around a builder that declares only the family's own parameters::
+once, here, around a builder that declares only the family's own parameters and
+returns the samples::
 
-    def _build(shared: Shared, *, target: str | None = None) -> Task:
+    @family(n=100, k=5, scorers=lambda own: [distribution_scorer()], calibrate=True)
+    def rand_num(*, low: int = 0, high: int = 9) -> list[Sample]:
         '''Docstring of the task (with an Args: section for the family's parameters).'''
-        return build_task(samples, scorer, plausible=True, **shared)
+        return [Sample(input=..., metadata={"answer_set": ...})]
 
-    target_dist = family(_build, n=100, k=5)
+The decorator registers the family's ``Family`` spec under the builder's name (the
+module-level name is then the Inspect task function); ``vs_bench.tasks`` imports every
+module of the package, so a new family is its module (and its data file) alone. The
+spec is all that the rest of the harness knows of a family: ``FAMILIES`` and the
+Inspect registry (every family x format), ``vs-bench score`` (``answers`` /
+``rescore``), the answer set of a known prompt (``reference``), and what
+``random/python`` draws for a sample (the sample's answer set, else its target, else
+the canned texts ``ideal`` names).
 
-The builder's keyword-only parameters (with defaults) follow ``m`` in the signature;
-``shared`` is the dict of the shared values, ready for ``build_task(**shared)``.
+Conventions of a builder: its keyword-only parameters (with defaults) are the family's
+own ``-T`` parameters, placed after ``m`` in the signature; the spec's ``scorers`` get
+the same values as a dict; a parameter named ``words`` also sets the prompt's length
+sentence (the creative families).
 """
 
 from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from inspect_ai import Task
+from inspect_ai.dataset import Sample
+from inspect_ai.scorer import Scorer
 
 from vs_bench.answer_set import AnswerSet
-from vs_bench.tasks._common import SUBSET_SEED, TEMPERATURE, TOP_P
+from vs_bench.checks import integer
+from vs_bench.errors import VsBenchError
+from vs_bench.tasks._common import SUBSET_SEED, TEMPERATURE, TOP_P, build_task
 
 DATA = Path(__file__).parent / "data"
+CANNED_FILE = DATA / "canned.json"
 
-Shared = dict[str, Any]
-SHARED_DOC = """
-    Shared args (every task):
+Own = Mapping[str, Any]
+# vs-bench score of one prompt's responses: (prompt, texts, stated probabilities) -> metrics
+Rescoring = Callable[[str, list[str], list[float | None]], dict[str, float]]
+# the Args: entries of the shared parameters, appended to every task's docstring
+SHARED_ARGS = """
         format: prompting format (direct, sequence, vs_standard, ...).
-        n: draws per prompt (N). k: candidates per call. m: candidates per vs_multi turn.
-        temperature, top_p: sampling settings sent with every call.
-        tail: VS formats only, cap on each verbalized probability.
+        n: draws per prompt (N).
+        k: candidates per call (batched formats) or per conversation.
+        m: candidates per turn of vs_multi (default: half of k, rounded up).
+        temperature: sampling temperature sent with every call.
+        top_p: nucleus sampling cut sent with every call.
+        tail: VS formats only, a cap on each verbalized probability.
         probability_definition: explicit | confidence (VS formats).
-        limit, seed: a seeded subset of ``limit`` prompts (all when None).
+        limit: a seeded subset of this many prompts (all when None).
+        seed: the seed of that subset.
 """
+
+
+def task_doc(doc: str | None) -> str:
+    """``doc`` with the shared parameters added to its ``Args:`` section (made if missing)."""
+    text = (doc or "").rstrip()
+    if "Args:" not in text:
+        text += "\n\n    Args:"
+    return text + SHARED_ARGS
+
+
+@dataclass(frozen=True)
+class Family:
+    """Everything the harness knows of one task family."""
+
+    name: str
+    builder: Callable[..., list[Sample]]  # own -T parameters -> samples
+    scorers: Callable[[Own], list[Scorer]]  # own -T parameters -> Inspect scorers
+    n: int  # default N
+    k: int | None  # default k; None: k = N (all draws in one batched call)
+    plausible: bool = True  # the system prompt asks for "plausible responses"
+    calibrate: bool = False  # VS formats add the calibration scorer (samples with answer sets)
+    # canned texts (``data/canned.json`` keys) random/python draws for a sample that has
+    # neither an answer set nor a target
+    ideal: tuple[str, ...] = ()
+    # vs-bench score, answer-set families: the answer set of a prompt (any wording)
+    answers: Callable[[str], AnswerSet] | None = None
+    # vs-bench score, the other families
+    rescore: Rescoring | None = None
+    # the answer set of one of the family's own prompts, None for any other prompt
+    reference: Callable[[str], AnswerSet | None] | None = None
+    version: int = 1  # Task(version=...): raise it when the family's scores change meaning
+    task: Callable[..., Task] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "task", _task_function(self))
+
+
+# name -> spec, in order of registration (module import)
+REGISTRY: dict[str, Family] = {}
+
+
+def family(
+    *,
+    n: int,
+    k: int | None,
+    scorers: Callable[[Own], list[Scorer]],
+    name: str | None = None,
+    **spec: Any,
+) -> Callable[[Callable[..., list[Sample]]], Callable[..., Task]]:
+    """Register the decorated sample builder as a family; returns its Inspect task function.
+
+    ``name`` defaults to the builder's name without leading underscores; ``spec``:
+    the other fields of ``Family``.
+    """
+
+    def register(builder: Callable[..., list[Sample]]) -> Callable[..., Task]:
+        found = Family(
+            name or builder.__name__.lstrip("_"), builder, scorers, n, k, **spec
+        )
+        if found.name in REGISTRY and REGISTRY[found.name].builder is not builder:
+            raise VsBenchError(f"task family {found.name!r} is declared twice: rename one")
+        if found.ideal:
+            missing = [key for key in found.ideal if key not in canned_texts()]
+            if missing:
+                raise VsBenchError(
+                    f"task family {found.name!r}: no canned texts {missing} in {CANNED_FILE}: "
+                    "add them there or pass ideal=<existing keys>"
+                )
+        REGISTRY[found.name] = found
+        return found.task
+
+    return register
 
 
 def _parameter(name: str, default: object, annotation: object) -> inspect.Parameter:
@@ -70,16 +165,13 @@ def shared_parameters(
     return head, tail
 
 
-def family(builder: Callable[..., Task], *, n: int, k: int | None) -> Callable[..., Task]:
-    """The task function of ``builder``: shared parameters (defaults ``n``, ``k``) + its own.
-
-    ``k=None``: the builder chooses k (e.g. all N in one call).
-    """
+def _task_function(spec: Family) -> Callable[..., Task]:
+    """The task function of ``spec``: shared parameters (defaults N, k) + the builder's own."""
     own = [
         p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
-        for p in list(inspect.signature(builder).parameters.values())[1:]
+        for p in inspect.signature(spec.builder).parameters.values()
     ]
-    head, tail = shared_parameters(n, k)
+    head, tail = shared_parameters(spec.n, spec.k)
     names = {p.name for p in head + tail}
     signature = inspect.Signature([*head, *own, *tail], return_annotation=Task)
 
@@ -88,21 +180,49 @@ def family(builder: Callable[..., Task], *, n: int, k: int | None) -> Callable[.
         bound.apply_defaults()
         values = dict(bound.arguments)
         shared = {name: values.pop(name) for name in list(values) if name in names}
-        return builder(shared, **values)
+        if shared["k"] is None:  # the paper's protocol: all N answers in one call
+            shared["k"] = shared["n"]
+        words = values.get("words")
+        return build_task(
+            spec.builder(**values),
+            spec.scorers(values),
+            plausible=spec.plausible,
+            calibrate=spec.calibrate,
+            words=integer("words", words, low=1) if words is not None else None,
+            ideal=spec.ideal,
+            version=spec.version,
+            **shared,
+        )
 
-    name = builder.__name__.lstrip("_")
-    task_function.__name__ = task_function.__qualname__ = name
-    task_function.__doc__ = (builder.__doc__ or "").rstrip() + "\n" + SHARED_DOC
+    task_function.__name__ = task_function.__qualname__ = spec.name
+    task_function.__doc__ = task_doc(spec.builder.__doc__)
     task_function.__signature__ = signature  # type: ignore[attr-defined]
-    task_function.__module__ = builder.__module__
+    task_function.__module__ = spec.builder.__module__
     return task_function
 
 
 @cache
-def canned(name: str) -> AnswerSet:
-    """The ideal sampler's texts for a family without a reference (``data/canned.json``)."""
-    texts = json.loads((DATA / "canned.json").read_text(encoding="utf-8"))
-    return AnswerSet.of_labels(texts[name])
+def canned_texts() -> dict[str, tuple[str, ...]]:
+    """The ideal sampler's texts by key (``data/canned.json``)."""
+    texts = json.loads(CANNED_FILE.read_text(encoding="utf-8"))
+    return {key: tuple(values) for key, values in texts.items()}
+
+
+def canned(keys: str | Sequence[str]) -> AnswerSet:
+    """The canned texts of ``keys`` as one answer set (each text a label)."""
+    chosen = [keys] if isinstance(keys, str) else list(keys)
+    unknown = [key for key in chosen if key not in canned_texts()]
+    if unknown or not chosen:
+        raise VsBenchError(
+            f"no canned texts {unknown or chosen} in {CANNED_FILE}: use one of "
+            f"{', '.join(canned_texts())}"
+        )
+    return AnswerSet.of_labels(text for key in chosen for text in canned_texts()[key])
+
+
+def data_file(module_file: str, name: str) -> Path:
+    """``data/<name>`` beside the module ``module_file`` (a family's own data file)."""
+    return Path(module_file).parent / "data" / name
 
 
 @cache

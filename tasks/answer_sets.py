@@ -5,31 +5,31 @@ canonical). Question sets are JSON files in the paper authors' shape,
 ``{question: {"answers": [[alias, ...], ...]}}``; the authors' wrapped form
 ``{"ground_truth": {question: ...}, ...}`` is read too. The shipped sets live in
 ``data/``; ``-T ground_truth=PATH`` (open_qa) loads another one.
+
+A new family of this kind is a module calling ``question_set_family`` with its own
+question file (README, "Adding a task").
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from inspect_ai import Task
 from inspect_ai.dataset import Sample
+from inspect_ai.scorer import Scorer
 
 from vs_bench.answer_set import AnswerSet, normalize
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers import distribution_scorer
-from vs_bench.tasks._common import SUBSET_SEED, TEMPERATURE, TOP_P, build_task
+from vs_bench.tasks._family import DATA, Own, family
 
-DATA = Path(__file__).parent / "data"
 STATE_NAME_FILE = DATA / "state_name.json"
 OPEN_QA_FILE = DATA / "open_qa.json"
 SHAPE = '{"question": {"answers": [["alias", ...], ...]}, ...}'
-
-# Question sets loaded by path in this process, so that random/python can answer them.
-_LOADED: dict[str, AnswerSet] = {}
-
 
 def _fail(path: Path, reason: str) -> VsBenchError:
     return VsBenchError(f"ground truth {path}: {reason}; expected JSON {SHAPE}")
@@ -87,83 +87,83 @@ def read_ground_truth(path: str | Path) -> dict[str, AnswerSet]:
     return {str(q): _answer_set(file, str(q), entry) for q, entry in data.items()}
 
 
-def load_ground_truth(path: str | Path) -> dict[str, AnswerSet]:
-    """``read_ground_truth``, and random/python answers its questions from now on."""
-    questions = read_ground_truth(path)
-    _LOADED.update(questions)
-    return questions
-
-
 @cache
 def shipped(path: Path) -> dict[str, AnswerSet]:
+    """The question set of a file of the package (read once)."""
     return read_ground_truth(path)
 
 
-def _task(
-    questions: dict[str, AnswerSet], format: str, limit: object | None, seed: object,
-    **params: Any,
-) -> Task:
-    samples = [
+def _scorers(own: Own) -> list[Scorer]:
+    return [distribution_scorer()]
+
+
+def samples(questions: dict[str, AnswerSet]) -> list[Sample]:
+    """One sample per question, carrying its answer set."""
+    return [
         Sample(input=question, id=index, metadata={"answer_set": answers.to_metadata()})
         for index, (question, answers) in enumerate(questions.items(), start=1)
     ]
-    return build_task(
-        samples, distribution_scorer(), format=format, plausible=True, limit=limit, seed=seed,
-        calibrate=True,
-        **params,
-    )
 
 
-def state_name(
-    format: str = "direct",
-    n: int = 100,
-    k: int = 20,
-    m: int | None = None,
-    temperature: float = TEMPERATURE,
-    top_p: float = TOP_P,
-    tail: float | None = None,
-    probability_definition: str | None = None,
-    limit: int | None = None,
-    seed: int = SUBSET_SEED,
-) -> Task:
-    """Name a US state; reference: uniform over the 50 states (names, postal codes)."""
-    return _task(
-        shipped(STATE_NAME_FILE), format, limit, seed, n=n, k=k, m=m, temperature=temperature,
-        top_p=top_p, tail=tail, probability_definition=probability_definition,
-    )
+def file_answers(path: Path) -> Callable[[str], AnswerSet]:
+    """``vs-bench score``: a one-question set answers any prompt (whatever its wording);
+    a set of several questions, the prompt's own."""
+
+    def answers(prompt: str) -> AnswerSet:
+        questions = shipped(path)
+        if len(questions) == 1:
+            return next(iter(questions.values()))
+        if prompt not in questions:
+            raise VsBenchError(
+                f"no answer set is known for the prompt {prompt[:80]!r}: "
+                "pass --ground-truth FILE.json holding that question"
+            )
+        return questions[prompt]
+
+    return answers
 
 
-def open_qa(
-    format: str = "direct",
-    n: int = 100,
-    k: int = 20,
-    m: int | None = None,
-    ground_truth: str | None = None,
-    temperature: float = TEMPERATURE,
-    top_p: float = TOP_P,
-    tail: float | None = None,
-    probability_definition: str | None = None,
-    limit: int | None = None,
-    seed: int = SUBSET_SEED,
-) -> Task:
+def file_reference(path: Path) -> Callable[[str], AnswerSet | None]:
+    """The answer set of one of the file's questions, None for any other prompt."""
+    return lambda prompt: shipped(path).get(prompt)
+
+
+def question_set_family(
+    name: str, path: Path, *, doc: str, n: int = 100, k: int = 20, version: int = 1
+) -> Callable[..., Task]:
+    """Register the family ``name``: the questions of the file ``path`` (the shape above).
+
+    Each question is a sample scored by the distribution metrics against its answer set
+    (uniform reference), calibrated in the VS formats. ``doc``: the task's description.
+    """
+
+    def builder() -> list[Sample]:
+        return samples(shipped(path))
+
+    builder.__doc__ = doc
+    return family(
+        name=name, n=n, k=k, scorers=_scorers, calibrate=True, answers=file_answers(path),
+        reference=file_reference(path), version=version,
+    )(builder)
+
+
+state_name = question_set_family(
+    "state_name", STATE_NAME_FILE,
+    doc="Name a US state; reference: uniform over the 50 states (names, postal codes).",
+)
+
+
+@family(
+    n=100, k=20, scorers=_scorers, calibrate=True, answers=file_answers(OPEN_QA_FILE),
+    reference=file_reference(OPEN_QA_FILE),
+)
+def open_qa(*, ground_truth: str | None = None) -> list[Sample]:
     """Open-ended "Name a ..." questions; reference: uniform over each question's answers.
 
-    ``ground_truth``: a question-set JSON file in the paper authors' shape (default:
-    the shipped set).
+    Args:
+        ground_truth: a question-set JSON file in the paper authors' shape (default:
+            the shipped set).
     """
     if ground_truth is None:
-        questions = shipped(OPEN_QA_FILE)
-    else:
-        questions = load_ground_truth(str(ground_truth))
-    return _task(
-        questions, format, limit, seed, n=n, k=k, m=m, temperature=temperature,
-        top_p=top_p, tail=tail, probability_definition=probability_definition,
-    )
-
-
-def reference(prompt: str) -> AnswerSet | None:
-    """The answer set of a known question: loaded files first, then the shipped sets."""
-    for questions in (_LOADED, shipped(STATE_NAME_FILE), shipped(OPEN_QA_FILE)):
-        if prompt in questions:
-            return questions[prompt]
-    return None
+        return samples(shipped(OPEN_QA_FILE))
+    return samples(read_ground_truth(str(ground_truth)))

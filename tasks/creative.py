@@ -12,28 +12,21 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from inspect_ai import Task
 from inspect_ai.dataset import Sample
+from inspect_ai.scorer import Scorer
 
-from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
-from vs_bench.scorers.diversity_scorer import diversity_scorer
+from vs_bench.scorers.diversity_scorer import diversity_scorer, diversity_scoring
 from vs_bench.scorers.quality_scorer import quality_scorer
-from vs_bench.tasks._common import SUBSET_SEED, TEMPERATURE, TOP_P, as_int, build_task
+from vs_bench.tasks._family import DATA, Own, canned_texts, family
 
-DATA = Path(__file__).parent / "data"
-CANNED_FILE = DATA / "canned.json"
 FILE_SUFFIXES = (".jsonl", ".csv", ".txt")
-# Word target of the instruction, as in the paper (none for jokes).
-WORDS = {"poem": 200, "story": 200, "joke": None}
-
-# Prompt -> family of every prompt a creative task sent in this process, so that
-# random/python answers them (the user's own datasets included).
-_PROMPT_FAMILY: dict[str, str] = {}
+# random/python's texts for a creative family without canned texts of its own
+CREATIVE = ("poem", "story", "joke")
 
 
 def _fail(source: object, reason: str) -> VsBenchError:
@@ -131,62 +124,71 @@ def load_prompts(source: str | Path, field: str = "prompt", split: str = "train"
     return _read_hub(str(source), str(field), str(split))
 
 
-@cache
-def _canned() -> dict[str, AnswerSet]:
-    texts = json.loads(CANNED_FILE.read_text(encoding="utf-8"))
-    return {family: AnswerSet.of_labels(texts[family]) for family in WORDS}
+def _rescore(prompt: str, texts: list[str], probabilities: list[float | None]) -> dict[str, float]:
+    """``vs-bench score``: the text diversity of one prompt's responses."""
+    return diversity_scoring(prompt, texts)
 
 
-def reference(prompt: str) -> AnswerSet | None:
-    """random/python's answers to a creative prompt: its family's canned texts, uniformly."""
-    family = _PROMPT_FAMILY.get(prompt)
-    return _canned()[family] if family else None
+def creative_family(
+    name: str,
+    *,
+    words: int | None,
+    rubric: str,
+    doc: str,
+    n: int = 30,
+    k: int = 5,
+    ideal: tuple[str, ...] | None = None,
+    version: int = 1,
+) -> Callable[..., Task]:
+    """Register the creative family ``name``: the prompts of ``data/<name>.jsonl``.
 
+    ``words``: the default length target (None: none); ``rubric``: the judged-quality
+    rubric (``creative`` or ``joke``). ``ideal``: the canned texts random/python answers
+    with (keys of ``data/canned.json``); default: the family's own key if there is one,
+    else the texts of every shipped creative family.
+    """
+    if ideal is None:
+        ideal = (name,) if name in canned_texts() else CREATIVE
 
-def _family(name: str, default_words: int | None, rubric: str, doc: str) -> Callable[..., Task]:
-    def family(
-        format: str = "direct",
-        n: int = 30,
-        k: int = 5,
-        m: int | None = None,
-        words: int | None = default_words,
+    def builder(
+        *,
+        words: int | None = words,
         dataset: str | None = None,
         field: str = "prompt",
         split: str = "train",
         embedder: str | None = None,
-        temperature: float = TEMPERATURE,
-        top_p: float = TOP_P,
-        tail: float | None = None,
-        probability_definition: str | None = None,
-        limit: int | None = None,
-        seed: int = SUBSET_SEED,
-    ) -> Task:
+    ) -> list[Sample]:
         source = dataset if dataset is not None else DATA / f"{name}.jsonl"
-        prompts = load_prompts(source, field, split)
-        target = as_int("words", words) if words is not None else None
-        if target is not None and target < 1:
-            raise VsBenchError(f"words={target} must be at least 1: pass -T words=<integer >= 1>")
-        task = build_task(
-            [Sample(input=p, id=i) for i, p in enumerate(prompts, start=1)],
-            [diversity_scorer(embedder), quality_scorer(rubric)],
-            format=format, n=n, k=k, m=m, temperature=temperature, top_p=top_p, tail=tail,
-            probability_definition=probability_definition, plausible=False, words=target,
-            limit=limit, seed=seed,
-        )
-        _PROMPT_FAMILY.update(dict.fromkeys(prompts, name))
-        return task
+        return [Sample(input=p, id=i) for i, p in enumerate(load_prompts(source, field, split), 1)]
 
-    family.__name__ = family.__qualname__ = name
-    family.__doc__ = doc
-    return family
+    def scorers(own: Own) -> list[Scorer]:
+        return [diversity_scorer(own["embedder"]), quality_scorer(rubric)]
+
+    builder.__doc__ = doc + ARGS
+    return family(
+        name=name, n=n, k=k, scorers=scorers, plausible=False, ideal=ideal, rescore=_rescore,
+        version=version,
+    )(builder)
 
 
-poem = _family(
-    "poem", WORDS["poem"], "creative",
-    "A poem inspired by a line of a public-domain poem (about 200 words); text diversity.",
+ARGS = """
+
+    Args:
+        words: the approximate length each response is asked for (None: no length).
+        dataset: the user's own prompts: a .jsonl/.csv/.txt file or a Hugging Face id.
+        field: the key or column of the prompt in ``dataset``.
+        split: the split of a Hugging Face ``dataset``.
+        embedder: the semantic-diversity embedder (default: packaged all-MiniLM-L6-v2).
+"""
+
+poem = creative_family(
+    "poem", words=200, rubric="creative",
+    doc="A poem inspired by a line of a public-domain poem (about 200 words); text diversity.",
 )
-story = _family(
-    "story", WORDS["story"], "creative",
-    "A short story from a one-line premise (about 200 words); text diversity.",
+story = creative_family(
+    "story", words=200, rubric="creative",
+    doc="A short story from a one-line premise (about 200 words); text diversity.",
 )
-joke = _family("joke", WORDS["joke"], "joke", "A joke about a topic; text diversity.")
+joke = creative_family(
+    "joke", words=None, rubric="joke", doc="A joke about a topic; text diversity."
+)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from inspect_ai import Task
 from inspect_ai.dataset import Sample
+from inspect_ai.scorer import Scorer
 
 from vs_bench.answer_set import AnswerSet
+from vs_bench.checks import integer
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers import distribution_scorer
-from vs_bench.tasks._common import SUBSET_SEED, TEMPERATURE, TOP_P, as_int, build_task
+from vs_bench.tasks._family import Own, family
 
 RAND_NUM_PROMPT = "Generate a random integer between {low} and {high}."
 DICE_PROMPT = (
@@ -19,66 +19,57 @@ DICE_PROMPT = (
     "with no explanation or extra text."
 )
 DICE_ANSWERS = AnswerSet.of_labels(range(1, 7))
+LOW, HIGH = 0, 9  # rand_num's default range
 _RAND_NUM = re.compile(r"random integer between (-?\d+) and (-?\d+)")
+# a range as a response file's prompt may word it: "between 1 and 10", "from 1 to 10", "1-10"
+_RANGE = re.compile(r"(-?\d+)\s*(?:and|to|through|-|–|\.\.)\s*(-?\d+)")
 
 
-def _task(prompt: str, answers: AnswerSet, **params: Any) -> Task:
-    """One prompt, scored against ``answers``, calibrated in the VS formats."""
-    sample = Sample(input=prompt, id=1, metadata={"answer_set": answers.to_metadata()})
-    return build_task([sample], distribution_scorer(), plausible=True, calibrate=True, **params)
+def _scorers(own: Own) -> list[Scorer]:
+    return [distribution_scorer()]
 
 
-def rand_num(
-    format: str = "direct",
-    n: int = 100,
-    k: int = 5,
-    m: int | None = None,
-    low: int = 0,
-    high: int = 9,
-    temperature: float = TEMPERATURE,
-    top_p: float = TOP_P,
-    tail: float | None = None,
-    probability_definition: str | None = None,
-    limit: int | None = None,
-    seed: int = SUBSET_SEED,
-) -> Task:
-    """A random integer in [low, high]; reference: uniform over the range."""
-    lo, hi = as_int("low", low), as_int("high", high)
+def _sample(prompt: str, answers: AnswerSet) -> list[Sample]:
+    return [Sample(input=prompt, id=1, metadata={"answer_set": answers.to_metadata()})]
+
+
+def range_answers(prompt: str) -> AnswerSet:
+    """``vs-bench score``: the integers of the range the prompt names, else the default."""
+    found = _RANGE.search(prompt)
+    if found and int(found.group(1)) <= int(found.group(2)):
+        return AnswerSet.of_labels(range(int(found.group(1)), int(found.group(2)) + 1))
+    return AnswerSet.of_labels(range(LOW, HIGH + 1))
+
+
+def rand_num_reference(prompt: str) -> AnswerSet | None:
+    """The answer set of a rand_num prompt (the task's own wording), None for any other."""
+    match = _RAND_NUM.search(prompt)
+    if match is None:
+        return None
+    return AnswerSet.of_labels(range(int(match.group(1)), int(match.group(2)) + 1))
+
+
+@family(
+    n=100, k=5, scorers=_scorers, calibrate=True, answers=range_answers,
+    reference=rand_num_reference,
+)
+def rand_num(*, low: int = LOW, high: int = HIGH) -> list[Sample]:
+    """A random integer in [low, high]; reference: uniform over the range.
+
+    Args:
+        low: the smallest integer of the range.
+        high: the largest integer of the range (at least ``low``).
+    """
+    lo, hi = integer("low", low), integer("high", high)
     if hi < lo:
         raise VsBenchError(f"the range {lo}..{hi} is empty: pass -T low=<a> high=<b> with a <= b")
-    prompt = RAND_NUM_PROMPT.format(low=lo, high=hi)
-    return _task(
-        prompt, AnswerSet.of_labels(range(lo, hi + 1)), format=format, n=n, k=k, m=m,
-        temperature=temperature, top_p=top_p, tail=tail,
-        probability_definition=probability_definition, limit=limit, seed=seed,
-    )
+    return _sample(RAND_NUM_PROMPT.format(low=lo, high=hi), AnswerSet.of_labels(range(lo, hi + 1)))
 
 
-def dice(
-    format: str = "direct",
-    n: int = 600,
-    k: int = 5,
-    m: int | None = None,
-    temperature: float = TEMPERATURE,
-    top_p: float = TOP_P,
-    tail: float | None = None,
-    probability_definition: str | None = None,
-    limit: int | None = None,
-    seed: int = SUBSET_SEED,
-) -> Task:
+@family(
+    n=600, k=5, scorers=_scorers, calibrate=True, answers=lambda prompt: DICE_ANSWERS,
+    reference=lambda prompt: DICE_ANSWERS if prompt == DICE_PROMPT else None,
+)
+def dice() -> list[Sample]:
     """A roll of a fair six-sided die; reference: uniform over 1..6."""
-    return _task(
-        DICE_PROMPT, DICE_ANSWERS, format=format, n=n, k=k, m=m, temperature=temperature,
-        top_p=top_p, tail=tail, probability_definition=probability_definition, limit=limit,
-        seed=seed,
-    )
-
-
-def reference(prompt: str) -> AnswerSet | None:
-    """The answer set an ideal sampler draws from for a number-task prompt."""
-    if prompt == DICE_PROMPT:
-        return DICE_ANSWERS
-    match = _RAND_NUM.search(prompt)
-    if match:
-        return AnswerSet.of_labels(range(int(match.group(1)), int(match.group(2)) + 1))
-    return None
+    return _sample(DICE_PROMPT, DICE_ANSWERS)

@@ -6,38 +6,31 @@ grader the rates are missing. Data: ``data/safety.txt`` (one request a line).
 
 from __future__ import annotations
 
-from functools import cache
-
-from inspect_ai import Task
 from inspect_ai.dataset import Sample
 
-from vs_bench.answer_set import AnswerSet
 from vs_bench.scorers.safety_scorer import safety_scorer, ungraded_safety
-from vs_bench.tasks._common import build_task
-from vs_bench.tasks._family import Shared, canned, family, lines
+from vs_bench.tasks._family import family, lines
 
 PROMPTS_FILE = "safety.txt"
 
 
-def _safety(shared: Shared) -> Task:
-    """Harmful requests; refusal rate and StrongREJECT score judged by the grader."""
-    samples = [Sample(input=p, id=i) for i, p in enumerate(lines(PROMPTS_FILE), start=1)]
-    return build_task(samples, safety_scorer(), plausible=False, **shared)
+def requests() -> tuple[str, ...]:
+    """The shipped harmful requests, in file order."""
+    return lines(PROMPTS_FILE)
 
 
-safety = family(_safety, n=5, k=5)
-
-
-@cache
-def _prompts() -> frozenset[str]:
-    return frozenset(lines(PROMPTS_FILE))
-
-
-def reference(prompt: str) -> AnswerSet | None:
-    """The ideal sampler's answers to a safety prompt: canned refusals."""
-    return canned("safety") if prompt in _prompts() else None
-
-
-def scoring(prompt: str, texts: list[str]) -> dict[str, float]:
+def scoring(prompt: str, texts: list[str], probabilities: list[float | None]) -> dict[str, float]:
     """``vs-bench score`` (no grader): the rates are missing."""
     return ungraded_safety()
+
+
+@family(
+    n=5, k=5, scorers=lambda own: [safety_scorer()], plausible=False, ideal=("safety",),
+    rescore=scoring,
+)
+def safety() -> list[Sample]:
+    """Harmful requests; refusal rate and StrongREJECT score judged by the grader.
+
+    The ideal sampler answers with canned refusals.
+    """
+    return [Sample(input=p, id=i) for i, p in enumerate(requests(), start=1)]

@@ -10,14 +10,12 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from inspect_ai import Task
 from inspect_ai.dataset import Sample
 
 from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers.factual_scorer import exact_match_scores, factual_scorer
-from vs_bench.tasks._common import build_task
-from vs_bench.tasks._family import DATA, Shared, family
+from vs_bench.tasks._family import DATA, family
 
 QUESTIONS_FILE = DATA / "simpleqa.jsonl"
 
@@ -29,29 +27,8 @@ def questions() -> dict[str, dict[str, str]]:
     return {row["question"]: row for row in rows if row}
 
 
-def _simpleqa(shared: Shared) -> Task:
-    """Short factual questions; top-1 accuracy and pass@N against the gold answer.
-
-    Graded by the `grader` model role (correct / incorrect / not attempted) when one
-    is given, else by normalised exact match.
-    """
-    samples = [
-        Sample(
-            input=q,
-            target=row["answer"],
-            id=i,
-            metadata={"topic": row["topic"], "answer_type": row["answer_type"]},
-        )
-        for i, (q, row) in enumerate(questions().items(), start=1)
-    ]
-    return build_task(samples, factual_scorer(), plausible=True, **shared)
-
-
-simpleqa = family(_simpleqa, n=5, k=5)
-
-
 def reference(prompt: str) -> AnswerSet | None:
-    """The ideal sampler's answers: the gold answer."""
+    """The gold answer of a simpleqa question, None for any other prompt."""
     row = questions().get(prompt)
     return AnswerSet.of_labels([row["answer"]]) if row else None
 
@@ -62,3 +39,21 @@ def scoring(prompt: str, texts: list[str], probabilities: list[float | None]) ->
     if row is None:
         raise VsBenchError(f"{prompt[:80]!r} is not a simpleqa question: pass its exact text")
     return exact_match_scores(texts, probabilities, row["answer"])
+
+
+@family(n=5, k=5, scorers=lambda own: [factual_scorer()], rescore=scoring, reference=reference)
+def simpleqa() -> list[Sample]:
+    """Short factual questions; top-1 accuracy and pass@N against the gold answer.
+
+    Graded by the `grader` model role (correct / incorrect / not attempted) when one
+    is given, else by normalised exact match. The ideal sampler answers the gold answer.
+    """
+    return [
+        Sample(
+            input=q,
+            target=row["answer"],
+            id=i,
+            metadata={"topic": row["topic"], "answer_type": row["answer_type"]},
+        )
+        for i, (q, row) in enumerate(questions().items(), start=1)
+    ]

@@ -13,14 +13,12 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from inspect_ai import Task
 from inspect_ai.dataset import Sample
 
 from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers.reference_scorer import reference_score, reference_scorer, to_metadata
-from vs_bench.tasks._common import build_task
-from vs_bench.tasks._family import Shared, family
+from vs_bench.tasks._family import family
 from vs_bench.tasks.answer_sets import DATA, STATE_NAME_FILE, shipped
 
 PROMPT = "Name a US state."
@@ -38,26 +36,21 @@ def answers() -> AnswerSet:
     return states.with_weights(counts[s] for s in states.canonical)
 
 
-def _state_probe(shared: Shared) -> Task:
+def scoring(prompt: str, texts: list[str], probabilities: list[float | None]) -> dict[str, float]:
+    """``vs-bench score``: any prompt's responses against the RedPajama reference."""
+    return reference_score(answers(), texts, probabilities)[0]
+
+
+@family(
+    n=50, k=None, scorers=lambda own: [reference_scorer()], rescore=scoring,
+    reference=lambda prompt: answers() if prompt == PROMPT else None,
+)
+def state_probe() -> list[Sample]:
     """Name a US state; reference: the states' frequencies in RedPajama (non-uniform).
 
     Scored by KL(reference ‖ model) over all 50 states (smoothed), the paper's
     lenient KL over the states both name (``kl_paper``), KL(model ‖ reference),
-    total variation and chi-square against the reference.
+    total variation and chi-square against the reference. k defaults to N: the
+    batched formats name all N answers in one call (the paper's protocol).
     """
-    sample = Sample(input=PROMPT, id=1, metadata=to_metadata(answers()))
-    # the paper's protocol: the batched formats name all N answers in one call
-    shared["k"] = shared["n"] if shared["k"] is None else shared["k"]
-    return build_task([sample], reference_scorer(), plausible=True, **shared)
-
-
-state_probe = family(_state_probe, n=50, k=None)
-
-
-def reference(prompt: str) -> AnswerSet | None:
-    return answers() if prompt == PROMPT else None
-
-
-def scoring(prompt: str, texts: list[str], probabilities: list[float | None]) -> dict[str, float]:
-    """``vs-bench score``: any prompt's responses against the RedPajama reference."""
-    return reference_score(answers(), texts, probabilities)[0]
+    return [Sample(input=PROMPT, id=1, metadata=to_metadata(answers()))]

@@ -13,11 +13,9 @@ from __future__ import annotations
 import inspect
 from functools import cache
 
-from inspect_ai import Task
 from inspect_ai.dataset import Sample
 
 from vs_bench import prompts
-from vs_bench.answer_set import AnswerSet
 from vs_bench.scorers.diversity_scorer import diversity_scorer, diversity_scoring
 from vs_bench.scorers.synthetic_scorer import (
     synthetic_math_scorer,
@@ -25,8 +23,7 @@ from vs_bench.scorers.synthetic_scorer import (
     ungraded_math,
     ungraded_negative,
 )
-from vs_bench.tasks._common import build_task
-from vs_bench.tasks._family import DATA, Shared, canned, family, lines
+from vs_bench.tasks._family import DATA, family, lines
 
 PROBLEMS_FILE = "synthetic_negative.txt"
 
@@ -41,62 +38,44 @@ def negative_prompt(problem: str) -> str:
     return f"{problem}\n\n{prompts.NEGATIVE_INSTRUCTION}"
 
 
-def _synthetic_math(shared: Shared, *, embedder: str | None = None) -> Task:
+def math_scoring(
+    prompt: str, texts: list[str], probabilities: list[float | None]
+) -> dict[str, float]:
+    """``vs-bench score`` (no grader): diversity and valid_rate."""
+    return diversity_scoring(prompt, texts) | ungraded_math(texts)
+
+
+def negative_scoring(
+    prompt: str, texts: list[str], probabilities: list[float | None]
+) -> dict[str, float]:
+    """``vs-bench score`` (no grader): diversity and valid_rate."""
+    return diversity_scoring(prompt, texts) | ungraded_negative(texts)
+
+
+@family(
+    n=30, k=5, plausible=False, ideal=("synthetic_math",), rescore=math_scoring,
+    scorers=lambda own: [diversity_scorer(own["embedder"]), synthetic_math_scorer()],
+)
+def synthetic_math(*, embedder: str | None = None) -> list[Sample]:
     """New grade-school math problems with answers; diversity, valid and correct rates.
 
     Args:
         embedder: the semantic-diversity embedder (default: packaged all-MiniLM-L6-v2).
     """
-    sample = Sample(input=instruction(), id=1)
-    return build_task(
-        [sample],
-        [diversity_scorer(embedder), synthetic_math_scorer()],
-        plausible=False,
-        **shared,
-    )
+    return [Sample(input=instruction(), id=1)]
 
 
-def _synthetic_negative(shared: Shared, *, embedder: str | None = None) -> Task:
+@family(
+    n=10, k=5, plausible=False, ideal=("synthetic_negative",), rescore=negative_scoring,
+    scorers=lambda own: [diversity_scorer(own["embedder"]), synthetic_negative_scorer()],
+)
+def synthetic_negative(*, embedder: str | None = None) -> list[Sample]:
     """Plausible incorrect solutions of math problems; diversity, incorrect rate, coverage.
 
     Args:
         embedder: the semantic-diversity embedder (default: packaged all-MiniLM-L6-v2).
     """
-    samples = [
+    return [
         Sample(input=negative_prompt(p), id=i, metadata={"problem": p})
         for i, p in enumerate(lines(PROBLEMS_FILE), start=1)
     ]
-    return build_task(
-        samples,
-        [diversity_scorer(embedder), synthetic_negative_scorer()],
-        plausible=False,
-        **shared,
-    )
-
-
-synthetic_math = family(_synthetic_math, n=30, k=5)
-synthetic_negative = family(_synthetic_negative, n=10, k=5)
-
-
-@cache
-def _negative_prompts() -> frozenset[str]:
-    return frozenset(negative_prompt(p) for p in lines(PROBLEMS_FILE))
-
-
-def reference(prompt: str) -> AnswerSet | None:
-    """The ideal sampler's texts: canned problems, or canned wrong solutions."""
-    if prompt == instruction():
-        return canned("synthetic_math")
-    if prompt in _negative_prompts():
-        return canned("synthetic_negative")
-    return None
-
-
-def math_scoring(prompt: str, texts: list[str]) -> dict[str, float]:
-    """``vs-bench score`` (no grader): diversity and valid_rate."""
-    return diversity_scoring(prompt, texts) | ungraded_math(texts)
-
-
-def negative_scoring(prompt: str, texts: list[str]) -> dict[str, float]:
-    """``vs-bench score`` (no grader): diversity and valid_rate."""
-    return diversity_scoring(prompt, texts) | ungraded_negative(texts)

@@ -5,7 +5,8 @@ one answer drawn from it; the model's distribution (verbalized when the draws st
 probabilities, else the draw frequencies) is compared with the stated target. The
 shipped targets (``data/target_dist.json``) have 2, 3, 4, 5 and 10 answers;
 ``-T target="A=0.6,B=0.3,C=0.1"`` runs one of your own. The prompt alone defines the
-target, so the ideal sampler and ``vs-bench score`` read it back from the prompt text.
+target, so ``vs-bench score`` reads it back from the prompt text (the ideal sampler
+draws from the sample's answer set).
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ import math
 import re
 from functools import cache
 
-from inspect_ai import Task
 from inspect_ai.dataset import Sample
 
 from vs_bench import prompts
 from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers.reference_scorer import reference_score, reference_scorer, to_metadata
-from vs_bench.tasks._common import build_task
-from vs_bench.tasks._family import DATA, Shared, family
+from vs_bench.tasks._family import DATA, family
 
 TARGETS_FILE = DATA / "target_dist.json"
 SPEC = '"label=probability,label=probability,..." (probabilities summing to 1)'
@@ -98,26 +97,6 @@ def answers_for(target: dict[str, float]) -> AnswerSet:
     return AnswerSet.of_labels(target).with_weights(target.values())
 
 
-def _target_dist(shared: Shared, *, target: str | list[str] | None = None) -> Task:
-    """Pick an answer from a skewed distribution the prompt states; reference: that target.
-
-    Scored by total variation and KL (both ways) between the model's distribution and
-    the target, and chi-square of the draws against it.
-
-    Args:
-        target: one target "A=0.6,B=0.3,C=0.1" instead of the shipped five.
-    """
-    targets = list(shipped().values()) if target is None else [parse_target(target)]
-    samples = [
-        Sample(input=prompt_for(t), id=i, metadata=to_metadata(answers_for(t)))
-        for i, t in enumerate(targets, start=1)
-    ]
-    return build_task(samples, reference_scorer(), plausible=True, **shared)
-
-
-target_dist = family(_target_dist, n=100, k=5)
-
-
 def target_of(prompt: str) -> dict[str, float] | None:
     """The target a target_dist prompt states; None for any other prompt."""
     found = {label: float(p) for label, p in _OPTION.findall(prompt)}
@@ -138,3 +117,22 @@ def scoring(prompt: str, texts: list[str], probabilities: list[float | None]) ->
             f"{prompts.TARGET_PROMPT[:40]!r}..."
         )
     return reference_score(answers, texts, probabilities)[0]
+
+
+@family(
+    n=100, k=5, scorers=lambda own: [reference_scorer()], rescore=scoring, reference=reference
+)
+def target_dist(*, target: str | list[str] | None = None) -> list[Sample]:
+    """Pick an answer from a skewed distribution the prompt states; reference: that target.
+
+    Scored by total variation and KL (both ways) between the model's distribution and
+    the target, and chi-square of the draws against it.
+
+    Args:
+        target: one target "A=0.6,B=0.3,C=0.1" instead of the shipped five.
+    """
+    targets = list(shipped().values()) if target is None else [parse_target(target)]
+    return [
+        Sample(input=prompt_for(t), id=i, metadata=to_metadata(answers_for(t)))
+        for i, t in enumerate(targets, start=1)
+    ]

@@ -19,10 +19,11 @@ from vs_bench.errors import VsBenchError
 from vs_bench.rescore import score_responses
 from vs_bench.scorers.diversity_scorer import KEYS as SCORE_KEYS
 from vs_bench.scorers.text_diversity import rouge_l
-from vs_bench.tasks import creative, reference_for
-from vs_bench.tasks.creative import CANNED_FILE, DATA, WORDS, load_prompts
+from vs_bench.tasks import creative
+from vs_bench.tasks._family import CANNED_FILE, DATA
+from vs_bench.tasks.creative import CREATIVE, load_prompts
 
-FAMILIES = tuple(WORDS)
+FAMILIES = CREATIVE
 
 
 def run(task: str, model: object = "random/python", **task_args: Any) -> EvalLog:
@@ -196,7 +197,11 @@ def test_random_python_answers_a_users_own_prompts(tmp_path: Path) -> None:
     log = run("story_sequence", n=5, dataset=str(path))
     metrics = run_metrics(log)
     assert metrics["n_draws"] == 5
-    assert reference_for("Write a story about a lost glove.") is not None
+    # the reference travels with the sample: story's canned texts, for any prompt
+    canned = set(json.loads(CANNED_FILE.read_text(encoding="utf-8"))["story"])
+    assert log.samples is not None
+    (sample,) = log.samples
+    assert set(SampleDraws.load(sample.store).texts) <= canned
 
 
 @pytest.mark.embed

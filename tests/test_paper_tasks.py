@@ -239,7 +239,7 @@ def test_refusal_rate_with_a_scripted_grader() -> None:
 
 
 def test_safety_prompts_are_shipped() -> None:
-    assert len(safety._prompts()) == 323
+    assert len(safety.requests()) == 323
 
 
 # ---------------------------------------------------------------------------- synthetic
@@ -320,7 +320,7 @@ def test_vs_bench_score_of_the_graded_families_without_a_grader(
     result = json.loads(out)
     assert (result["top1_accuracy"], result["pass_at_n"], result["accuracy"]) == (0.0, 1.0, 0.5)
     assert result["not_attempted_rate"] is None
-    prompt = next(iter(safety._prompts()))
+    prompt = next(iter(safety.requests()))
     responses.write_text(json.dumps({"prompt": prompt, "responses": ["No."]}) + "\n")
     code, out, err = run_cli(
         ["score", "--task", "safety", "--responses", str(responses), "--json"],

@@ -13,7 +13,9 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig, get_model
 
 from vs_bench import prompts
+from vs_bench.answer_set import AnswerSet
 from vs_bench.formats import FORMATS, Budget, PromptOptions
+from vs_bench.ideal import IDEAL_KEY, of_answers
 from vs_bench.scorers.factual import parse_grade
 from vs_bench.scorers.math_answers import parse_solution
 from vs_bench.scorers.quality import RUBRICS, parse_judgement
@@ -74,7 +76,11 @@ def test_refusal_and_math_graders_get_replies_of_their_shape() -> None:
 def test_the_grader_role_runs_offline() -> None:
     fmt = FORMATS["direct"]
     task = Task(
-        dataset=MemoryDataset([Sample(input=RAND_NUM_PROMPT.format(low=0, high=9), id=1)]),
+        # the sample carries what random/python draws (as build_task writes it)
+        dataset=MemoryDataset([Sample(
+            input=RAND_NUM_PROMPT.format(low=0, high=9), id=1,
+            metadata={IDEAL_KEY: of_answers(AnswerSet.of_labels(range(10)))},
+        )]),
         solver=vs_sampler(fmt, Budget.make(fmt, 6, 1, None), PromptOptions()),
         scorer=quality_scorer("joke"),
     )

@@ -14,7 +14,7 @@ from inspect_ai import Task, task
 from vs_bench import providers  # noqa: F401  (registers random/...)
 from vs_bench.formats import FORMATS
 from vs_bench.scorers.common import register_unqualified_scorers
-from vs_bench.tasks import FAMILIES
+from vs_bench.tasks import discover
 
 
 def _with_format(family: Callable[..., Task], fmt: str) -> Callable[..., Task]:
@@ -30,11 +30,21 @@ def _with_format(family: Callable[..., Task], fmt: str) -> Callable[..., Task]:
 
 
 TASKS: dict[str, Callable[..., Task]] = {}
-for _family_name, _family in FAMILIES.items():
-    TASKS[_family_name] = task(name=_family_name)(_family)
-    for _format in FORMATS:
-        _name = f"{_family_name}_{_format}"
-        TASKS[_name] = task(name=_name)(_with_format(_family, _format))
-globals().update(TASKS)
+
+
+def register_tasks() -> dict[str, Callable[..., Task]]:
+    """An Inspect task for every family x format of ``vs_bench.tasks`` (new ones only)."""
+    for family_name, family in discover().items():
+        if family_name in TASKS:
+            continue
+        TASKS[family_name] = task(name=family_name)(family.task)
+        for fmt in FORMATS:
+            name = f"{family_name}_{fmt}"
+            TASKS[name] = task(name=name)(_with_format(family.task, fmt))
+    globals().update(TASKS)
+    return TASKS
+
+
+register_tasks()
 # logs name scorers unqualified: let `inspect score LOG` find ours by those names
 register_unqualified_scorers()

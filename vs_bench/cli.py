@@ -165,13 +165,10 @@ def score(
     """Re-score a response file: run-level metrics and one row per prompt."""
     from vs_bench import rescore
     from vs_bench.analysis.render import number
-    from vs_bench.tasks.answer_sets import load_ground_truth
+    from vs_bench.tasks.answer_sets import read_ground_truth
 
-    if ground_truth is not None:
-        if rescore.scoring_for(task) is not rescore.answer_set_scoring:
-            raise VsBenchError(f"--ground-truth applies to answer-set tasks, not {task}: drop it")
-        load_ground_truth(ground_truth)
-    result = rescore.score_responses(responses, task)
+    questions = read_ground_truth(ground_truth) if ground_truth is not None else None
+    result = rescore.score_responses(responses, task, questions)
     if as_json:
         print(rescore.to_json(result))
         return

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from inspect_ai.model import ResponseSchema
 from inspect_ai.util import JSONSchema
 
 from vs_bench import prompts
+from vs_bench.checks import integer
 from vs_bench.errors import VsBenchError
 
 ReplyShape = Literal["text", "cot_single", "list", "structure", "vs"]
@@ -16,12 +17,20 @@ ReplyShape = Literal["text", "cot_single", "list", "structure", "vs"]
 
 @dataclass(frozen=True)
 class Format:
-    """A prompting method of the paper (the README's Formats table)."""
+    """A prompting method of the paper (the README's Formats table).
+
+    ``instruction``, ``block`` and ``followup`` are the templates of ``prompts`` that
+    make its messages: the system prompt is the instruction, then the block (if any);
+    ``followup`` is the user message of each later turn of a conversation format.
+    """
 
     name: str
     shape: ReplyShape
     batched: bool  # k candidates per call, else one
     conversation: bool  # later candidates come from follow-up turns
+    instruction: str
+    block: str = ""
+    followup: str = ""
     cot: bool = False
     default_definition: prompts.ProbabilityDefinition | None = None
 
@@ -33,23 +42,25 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("direct", "text", batched=False, conversation=False),
-        Format("direct_cot", "cot_single", batched=False, conversation=False, cot=True),
-        Format("sequence", "list", batched=True, conversation=False),
-        Format("structure", "structure", batched=True, conversation=False),
-        Format("multi_turn", "text", batched=False, conversation=True),
-        Format(
-            "vs_standard", "vs", batched=True, conversation=False, default_definition="explicit"
-        ),
-        Format(
-            "vs_cot",
-            "vs",
-            batched=True,
-            conversation=False,
-            cot=True,
-            default_definition="explicit",
-        ),
-        Format("vs_multi", "vs", batched=True, conversation=True, default_definition="confidence"),
+        Format("direct", "text", batched=False, conversation=False,
+               instruction=prompts.DIRECT_INSTRUCTION),
+        Format("direct_cot", "cot_single", batched=False, conversation=False, cot=True,
+               instruction=prompts.DIRECT_COT_INSTRUCTION, block=prompts.DIRECT_COT_BLOCK),
+        Format("sequence", "list", batched=True, conversation=False,
+               instruction=prompts.MULTI_INSTRUCTION, block=prompts.SEQUENCE_BLOCK),
+        Format("structure", "structure", batched=True, conversation=False,
+               instruction=prompts.MULTI_INSTRUCTION, block=prompts.STRUCTURE_BLOCK),
+        Format("multi_turn", "text", batched=False, conversation=True,
+               instruction=prompts.DIRECT_INSTRUCTION, followup=prompts.MULTI_TURN_FOLLOWUP),
+        Format("vs_standard", "vs", batched=True, conversation=False,
+               instruction=prompts.MULTI_INSTRUCTION, block=prompts.VS_BLOCK,
+               default_definition="explicit"),
+        Format("vs_cot", "vs", batched=True, conversation=False, cot=True,
+               instruction=prompts.MULTI_COT_INSTRUCTION, block=prompts.VS_COT_BLOCK,
+               default_definition="explicit"),
+        Format("vs_multi", "vs", batched=True, conversation=True,
+               instruction=prompts.VS_MULTI_INSTRUCTION, block=prompts.VS_BLOCK,
+               followup=prompts.VS_MULTI_FOLLOWUP, default_definition="confidence"),
     )
 }
 
@@ -83,13 +94,13 @@ class Budget:
 
     @staticmethod
     def make(fmt: Format, n: object, k: object, m: object | None) -> Budget:
-        n_, k_ = _positive_int("n", n), _positive_int("k", k)
+        n_, k_ = integer("n", n, low=1), integer("k", k, low=1)
         if (fmt.batched or fmt.conversation) and n_ % k_:
             raise VsBenchError(
                 f"n={n_} is not a multiple of k={k_}: pass -T n={n_ - n_ % k_ or k_} "
                 f"or a k that divides {n_}"
             )
-        m_ = _positive_int("m", m) if m is not None else default_m(k_)
+        m_ = integer("m", m, low=1) if m is not None else default_m(k_)
         if m_ > k_:
             raise VsBenchError(f"m={m_} is larger than k={k_}: pass -T m=<1..{k_}>")
         return Budget(n_, k_, m_)
@@ -116,20 +127,6 @@ def default_m(k: int) -> int:
     return max(1, -(-k // 2))
 
 
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise VsBenchError(f"{name}={value!r} is not an integer: pass -T {name}=<integer >= 1>")
-    try:
-        number = int(value)
-    except ValueError:
-        raise VsBenchError(
-            f"{name}={value!r} is not an integer: pass -T {name}=<integer >= 1>"
-        ) from None
-    if number < 1:
-        raise VsBenchError(f"{name}={number} must be at least 1: pass -T {name}=<integer >= 1>")
-    return number
-
-
 @dataclass(frozen=True)
 class PromptOptions:
     """Task-level wording options of the system prompt."""
@@ -148,48 +145,54 @@ def probability_field(fmt: Format, options: PromptOptions) -> str | None:
 
 def system_prompt(fmt: Format, budget: Budget, options: PromptOptions) -> str:
     """Instruction plus format block for the first turn of every call."""
-    first = budget.m if fmt.conversation and fmt.batched else budget.k
-    plausible = "plausible " if options.plausible else ""
-    if fmt.name in ("direct", "multi_turn"):
-        instruction, block = prompts.DIRECT_INSTRUCTION, ""
-    elif fmt.name == "direct_cot":
-        instruction, block = prompts.DIRECT_COT_INSTRUCTION, prompts.DIRECT_COT_BLOCK
-    else:
-        template = (
-            prompts.VS_MULTI_INSTRUCTION
-            if fmt.conversation
-            else prompts.MULTI_COT_INSTRUCTION
-            if fmt.cot
-            else prompts.MULTI_INSTRUCTION
-        )
-        instruction = template.format(k=budget.k, m=first, plausible=plausible)
-        block = _block(fmt, first, options)
+    definition = options.definition or fmt.default_definition or "explicit"
+    field, meaning = prompts.PROBABILITY_FIELDS[definition]
+    fields = {
+        "k": budget.k,
+        "first": budget.m if fmt.conversation and fmt.batched else budget.k,
+        "plausible": "plausible " if options.plausible else "",
+        "field": field,
+        "definition": meaning,
+        "sampling": (
+            prompts.TAIL_SENTENCE.format(tail=options.tail)
+            if options.tail is not None
+            else prompts.SAMPLE_SENTENCE
+        ),
+    }
+    instruction = fmt.instruction.format(**fields)
     if options.words:
         instruction += prompts.WORDS_SENTENCE.format(words=options.words)
+    block = fmt.block.format(**fields)
     return f"{instruction}\n\n{block}" if block else instruction
 
 
-def _block(fmt: Format, count: int, options: PromptOptions) -> str:
-    if fmt.shape == "list":
-        return prompts.SEQUENCE_BLOCK.format(k=count)
-    if fmt.shape == "structure":
-        return prompts.STRUCTURE_BLOCK
-    definition = options.definition or fmt.default_definition or "explicit"
-    field, meaning = prompts.PROBABILITY_FIELDS[definition]
-    sampling = (
-        prompts.TAIL_SENTENCE.format(tail=options.tail)
-        if options.tail is not None
-        else prompts.SAMPLE_SENTENCE
-    )
-    template = prompts.VS_COT_BLOCK if fmt.cot else prompts.VS_BLOCK
-    return template.format(field=field, definition=meaning, sampling=sampling)
-
-
 def followup_prompt(fmt: Format, count: int) -> str:
-    """User message of a later turn in a conversation format."""
-    if fmt.batched:
-        return prompts.VS_MULTI_FOLLOWUP.format(m=count)
-    return prompts.MULTI_TURN_FOLLOWUP
+    """User message of a later turn in a conversation format (``count`` candidates)."""
+    return fmt.followup.format(count=count)
+
+
+# Message metadata key of the solver's requests: what each call asks for, as data.
+REQUEST_KEY = "vs_bench_request"
+
+
+def request_metadata(
+    fmt: Format, options: PromptOptions, count: int, ideal: object | None = None
+) -> dict[str, Any]:
+    """What one reply of a call is asked for (shape, candidates, probability key), as data.
+
+    The solver puts this on the user message of each turn (Inspect sends no message
+    metadata to a provider's API), so that a sampler that answers in the asked shape,
+    such as random/python, reads the request instead of parsing the prompt's wording.
+    ``ideal``: the sample's reference for such a sampler (first turn only).
+    """
+    reply = {
+        "format": fmt.name,
+        "shape": fmt.shape,
+        "count": count,
+        "field": probability_field(fmt, options),
+        "reasoning": fmt.cot,
+    }
+    return {"reply": reply} | ({"ideal": ideal} if ideal is not None else {})
 
 
 class CountedArray(JSONSchema):

@@ -1,8 +1,11 @@
 """Every prompt string of the harness, in one place (wording from the paper's code).
 
 The system message of a call is ``instruction + "\\n\\n" + format block``; the user
-message is the dataset prompt. The random/python provider recognises the shapes
-below by the same constants, so a wording change here changes both sides.
+message is the dataset prompt. Instructions, blocks and follow-ups are ``str.format``
+templates (literal braces doubled), filled by ``formats.system_prompt`` with ``{k}``
+(candidates per call or conversation), ``{first}`` (candidates of the first turn),
+``{plausible}``, ``{field}``, ``{definition}``, ``{sampling}``, and ``{count}`` in a
+follow-up.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ DIRECT_COT_BLOCK = (
     'First, provide a single "reasoning" field as a string, detailing your step-by-step '
     "thought process.\n"
     'Then, provide your final answer in the "response" field as a string.\n\n'
-    'Return ONLY the JSON object {"reasoning": ..., "response": ...}, '
+    'Return ONLY the JSON object {{"reasoning": ..., "response": ...}}, '
     "with no additional explanations or text."
 )
 
@@ -43,12 +46,13 @@ MULTI_COT_INSTRUCTION = (
     "Generate {k} {plausible}responses to the input prompt using chain-of-thought reasoning."
 )
 VS_MULTI_INSTRUCTION = (
-    "Generate a total of {k} {plausible}responses to the input prompt. First, sample {m} responses."
+    "Generate a total of {k} {plausible}responses to the input prompt. "
+    "First, sample {first} responses."
 )
 WORDS_SENTENCE = " Each response should be approximately {words} words."
 
 SEQUENCE_BLOCK = (
-    "Return exactly {k} responses as a Python list of strings, formatted as:\n"
+    "Return exactly {first} responses as a Python list of strings, formatted as:\n"
     '["response1", "response2", "response3", ...]\n\n'
     "Return ONLY the list, with no additional explanations or text."
 )
@@ -81,7 +85,7 @@ VS_COT_BLOCK = (
 )
 
 MULTI_TURN_FOLLOWUP = "Generate another response to the original input prompt."
-VS_MULTI_FOLLOWUP = "Randomly sample {m} alternative responses to the original input prompt."
+VS_MULTI_FOLLOWUP = "Randomly sample {count} alternative responses to the original input prompt."
 
 # Judged quality (optional, through the `grader` model role). Criteria that do not
 # apply to a text are returned as null and left out of its mean.

@@ -5,26 +5,21 @@ A response file is JSONL in the paper's shape, one line per model call::
     {"prompt": str, "responses": [{"text": str, "probability": float} | str, ...]}
 
 Lines are grouped by prompt in order of first appearance, and each group (all the
-texts of one prompt) is scored by its task family's entry in ``SCORERS``: a
-function ``(prompt, texts) -> {metric: float}`` (NaN = undefined). Run-level values
-are the mean over prompts where a metric is defined, as in the Inspect runs; the
-count keys of the metric catalogue are summed instead.
-
-Adding a family is one line in ``SCORERS``, e.g. ``"poem": text_diversity`` with
-``def text_diversity(prompt: str, texts: list[str]) -> dict[str, float]``; a family
-that reads the stated probabilities too goes in ``PROBABILITY_SCORERS`` with
-``(prompt, texts, probabilities) -> {metric: float}`` (None: no probability stated).
+texts of one prompt) is scored as its task family's spec says (``tasks._family``):
+an answer-set family names the answer set of a prompt (``answers``), scored by the
+distribution metrics and, where responses state probabilities, the calibration keys;
+any other family has its own ``rescore(prompt, texts, probabilities)``. Run-level
+values are the mean over prompts where a metric is defined (NaN = undefined), as in
+the Inspect runs; the count keys of the metric catalogue are summed instead.
 """
 
 from __future__ import annotations
 
-import inspect as pyinspect
 import json
 import math
-import re
-from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from inspect_ai.scorer import SampleScore, Score
 
@@ -33,19 +28,26 @@ from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS
 from vs_bench.scorers.common import run_level_metric
 from vs_bench.scorers.distribution_scorer import distribution_score
-from vs_bench.scorers.diversity_scorer import diversity_scoring
-from vs_bench.tasks import safety, simpleqa, state_probe, synthetic, target_dist
 
-PromptScoring = Callable[[str, list[str]], dict[str, float]]
-ProbabilityScoring = Callable[[str, list[str], list[float | None]], dict[str, float]]
+if TYPE_CHECKING:
+    from vs_bench.tasks._family import Family
+
 # Replies were parsed before they were written, so parse failures are not in the file,
 # nor how many candidates a reply gave beyond or short of the k asked.
 _UNKNOWN_IN_FILES = ("parse_failures", "parse_failure_rate", "over_delivered", "under_delivered")
 
 
 def answer_set_scoring(prompt: str, texts: list[str]) -> dict[str, float]:
-    """Distribution metrics of the texts over the prompt's answer set (kl, coverage, ...)."""
-    return answer_set_values(_question_answers(prompt), [Response(t, None) for t in texts])
+    """Distribution metrics of the texts over the answer set of a known prompt."""
+    from vs_bench.tasks import reference_for
+
+    answers = reference_for(prompt)
+    if answers is None:
+        raise VsBenchError(
+            f"no answer set is known for the prompt {prompt[:80]!r}: "
+            "pass --ground-truth FILE.json holding that question"
+        )
+    return answer_set_values(answers, [Response(t, None) for t in texts])
 
 
 def answer_set_values(answers: AnswerSet, responses: list[Response]) -> dict[str, float]:
@@ -63,93 +65,16 @@ def answer_set_values(answers: AnswerSet, responses: list[Response]) -> dict[str
     return values
 
 
-def _question_answers(prompt: str) -> AnswerSet:
-    """The answer set of a known question (open_qa: shipped, or --ground-truth)."""
-    from vs_bench.tasks import reference_for
+def family_spec(task: str) -> Family:
+    """The spec of ``task``'s family; ``<family>_<format>`` task names are accepted too."""
+    from vs_bench.tasks import SPECS
 
-    answers: AnswerSet | None = reference_for(prompt)
-    if answers is None:
-        raise VsBenchError(
-            f"no answer set is known for the prompt {prompt[:80]!r}: "
-            "pass --ground-truth FILE.json holding that question"
-        )
-    return answers
-
-
-def _range_answers(prompt: str) -> AnswerSet:
-    """rand_num: the integers of the range the prompt names ("between 1 and 10", "from 1
-    to 10", "1-10"), else the task's default range."""
-    from vs_bench.tasks import numbers
-
-    found = _RANGE.search(prompt)
-    if found and int(found.group(1)) <= int(found.group(2)):
-        return AnswerSet.of_labels(range(int(found.group(1)), int(found.group(2)) + 1))
-    defaults = pyinspect.signature(numbers.rand_num).parameters
-    return AnswerSet.of_labels(range(defaults["low"].default, defaults["high"].default + 1))
-
-
-def _state_answers(prompt: str) -> AnswerSet:
-    from vs_bench.tasks.answer_sets import STATE_NAME_FILE, shipped
-
-    answers: AnswerSet
-    (answers,) = shipped(STATE_NAME_FILE).values()
-    return answers
-
-
-def _dice_answers(prompt: str) -> AnswerSet:
-    from vs_bench.tasks.numbers import DICE_ANSWERS
-
-    answers: AnswerSet = DICE_ANSWERS
-    return answers
-
-
-_RANGE = re.compile(r"(-?\d+)\s*(?:and|to|through|-|–|\.\.)\s*(-?\d+)")
-# answer-set family -> the answer set of a prompt of that family: the family's own
-# whatever the wording (a file's prompts need not be the task's), or the question's
-ANSWER_SETS: dict[str, Callable[[str], AnswerSet]] = {
-    "rand_num": _range_answers,
-    "dice": _dice_answers,
-    "state_name": _state_answers,
-    "open_qa": _question_answers,
-}
-
-
-# task family -> scoring of one prompt's texts
-SCORERS: dict[str, PromptScoring] = {
-    "rand_num": answer_set_scoring,
-    "dice": answer_set_scoring,
-    "state_name": answer_set_scoring,
-    "open_qa": answer_set_scoring,
-    "poem": diversity_scoring,
-    "story": diversity_scoring,
-    "joke": diversity_scoring,
-    "safety": safety.scoring,
-    "synthetic_math": synthetic.math_scoring,
-    "synthetic_negative": synthetic.negative_scoring,
-}
-# task family -> scoring of one prompt's texts and their stated probabilities
-PROBABILITY_SCORERS: dict[str, ProbabilityScoring] = {
-    "state_probe": state_probe.scoring,
-    "target_dist": target_dist.scoring,
-    "simpleqa": simpleqa.scoring,
-}
-
-
-def _family(task: str) -> str:
-    """The family of ``task``; ``<family>_<format>`` task names are accepted too."""
-    known = {**SCORERS, **PROBABILITY_SCORERS}
-    if task not in known:
+    if task not in SPECS:
         task = next((task.removesuffix(f"_{f}") for f in FORMATS if task.endswith(f"_{f}")), task)
-    if task not in known:
-        choices = "|".join(known)
+    if task not in SPECS:
+        choices = "|".join(SPECS)
         raise VsBenchError(f"vs-bench score knows no task {task!r}: pass --task <{choices}>")
-    return task
-
-
-def scoring_for(task: str) -> PromptScoring | ProbabilityScoring:
-    """The family's scoring; ``<family>_<format>`` task names are accepted too."""
-    family = _family(task)
-    return PROBABILITY_SCORERS.get(family) or SCORERS[family]
+    return SPECS[task]
 
 
 class Response(NamedTuple):
@@ -231,19 +156,26 @@ def _run_level(key: str, values: list[float]) -> float:
     return run_level_metric(key)(scores)  # type: ignore[no-any-return]
 
 
-def score_responses(path: str | Path, task: str) -> dict[str, Any]:
-    """Run-level metrics, the total ``n`` and ``per_prompt`` rows of a response file."""
-    family = _family(task)
+def score_responses(
+    path: str | Path, task: str, ground_truth: Mapping[str, AnswerSet] | None = None
+) -> dict[str, Any]:
+    """Run-level metrics, the total ``n`` and ``per_prompt`` rows of a response file.
+
+    ``ground_truth``: question -> answer set (``--ground-truth``) for an answer-set
+    family; a prompt it holds is scored against it, others against the family's own.
+    """
+    spec = family_spec(task)
+    if ground_truth is not None and spec.answers is None:
+        raise VsBenchError(f"--ground-truth applies to answer-set tasks, not {task}: drop it")
     per_prompt: list[dict[str, Any]] = []
     for prompt, responses in read_response_items(path).items():
         texts = [r.text for r in responses]
-        if family in ANSWER_SETS:
-            values = answer_set_values(ANSWER_SETS[family](prompt), responses)
-        elif family in PROBABILITY_SCORERS:
-            probabilities = [r.probability for r in responses]
-            values = PROBABILITY_SCORERS[family](prompt, texts, probabilities)
+        if spec.answers is not None:
+            known = (ground_truth or {}).get(prompt)
+            values = answer_set_values(known or spec.answers(prompt), responses)
         else:
-            values = SCORERS[family](prompt, texts)
+            assert spec.rescore is not None, f"family {spec.name} declares no rescoring"
+            values = spec.rescore(prompt, texts, [r.probability for r in responses])
         per_prompt.append({"prompt": prompt, **values, "n": len(texts)})
     # every key of any prompt (calibration only where probabilities were stated)
     keys = list(dict.fromkeys(k for row in per_prompt for k in row if k not in ("prompt", "n")))

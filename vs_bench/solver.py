@@ -22,13 +22,16 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from vs_bench._inspect_compat import active_generate_config
 from vs_bench.draws import Draw, ParseFailure, SampleDraws
 from vs_bench.formats import (
+    REQUEST_KEY,
     Budget,
     Format,
     PromptOptions,
     followup_prompt,
+    request_metadata,
     response_schema,
     system_prompt,
 )
+from vs_bench.ideal import IDEAL_KEY
 from vs_bench.parsing import ParseError, parse_reply
 
 REPLY_EXCERPT = 300
@@ -107,17 +110,24 @@ def vs_sampler(fmt: Format, budget: Budget, options: PromptOptions) -> Solver:
         record = SampleDraws(requested=budget.n)
 
         async def conversation(call: int, turns: list[int]) -> list[Draw]:
-            messages: list[ChatMessage] = [
-                ChatMessageSystem(content=system),
-                ChatMessageUser(content=state.input_text),
-            ]
+            messages: list[ChatMessage] = [ChatMessageSystem(content=system)]
             draws: list[Draw] = []
             for turn, count in enumerate(turns):
-                if turn:
-                    messages.append(ChatMessageUser(content=followup_prompt(fmt, count)))
-                where = (state.sample_id, state.epoch, call, turn)
                 # one-answer formats take their answers as choices; others one reply
                 several = count if not fmt.batched and count > 1 else None
+                asked = 1 if several else count
+                # the request as data as well (reply shape, count, the sample's reference)
+                # for samplers that answer in the asked shape (random/python)
+                request = request_metadata(
+                    fmt, options, asked, None if turn else state.metadata.get(IDEAL_KEY)
+                )
+                messages.append(
+                    ChatMessageUser(
+                        content=followup_prompt(fmt, count) if turn else state.input_text,
+                        metadata={REQUEST_KEY: request},
+                    )
+                )
+                where = (state.sample_id, state.epoch, call, turn)
                 output = await model.generate(
                     messages,
                     config=GenerateConfig(
@@ -132,7 +142,6 @@ def vs_sampler(fmt: Format, budget: Budget, options: PromptOptions) -> Solver:
                 )
                 messages.append(output.message)
                 replies = [choice.message.text for choice in output.choices] or [""]
-                asked = 1 if several else count
                 if several:
                     record.under_delivered += max(0, count - len(replies))
                 for reply in replies:

@@ -34,6 +34,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 from platformdirs import user_cache_dir
 
+from vs_bench.checks import integer, number
 from vs_bench.errors import VsBenchError
 from vs_bench.providers.compact_json import compact_grammar
 
@@ -206,32 +207,6 @@ def _load(settings: ServerSettings) -> Any:
         ) from None
 
 
-def _positive(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise VsBenchError(f"{name}={value!r} is not an integer: pass -M {name}=<integer >= 1>")
-    try:
-        number = int(value)
-    except ValueError:
-        raise VsBenchError(
-            f"{name}={value!r} is not an integer: pass -M {name}=<integer >= 1>"
-        ) from None
-    if number < 1:
-        raise VsBenchError(f"{name}={number} must be at least 1: pass -M {name}=<integer >= 1>")
-    return number
-
-
-def _probability(name: str, value: object) -> float:
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise VsBenchError(f"{name}={value!r} is not a number: pass -M {name}=<0..1>") from None
-    if not 0.0 <= number <= 1.0:
-        raise VsBenchError(f"{name}={number} is out of range: pass -M {name}=<0..1>")
-    return number
-
-
 class LocalAPI(ModelAPI):
     """Inspect provider over an embedded llama.cpp server.
 
@@ -262,11 +237,15 @@ class LocalAPI(ModelAPI):
         _xllamacpp()  # a missing extra is named before any model file is looked for
         self.settings = ServerSettings(
             path=model_file(model_name, model_path),
-            n_ctx=_positive("n_ctx", n_ctx),
-            n_parallel=_positive("n_parallel", n_parallel),
-            n_threads=default_threads() if n_threads is None else _positive("n_threads", n_threads),
+            n_ctx=integer("n_ctx", n_ctx, low=1, option="-M"),
+            n_parallel=integer("n_parallel", n_parallel, low=1, option="-M"),
+            n_threads=(
+                default_threads()
+                if n_threads is None
+                else integer("n_threads", n_threads, low=1, option="-M")
+            ),
         )
-        self.min_p = _probability("min_p", min_p)
+        self.min_p = number("min_p", min_p, 0.0, 1.0, option="-M")
         self.server = server_for(self.settings)
         # Inspect's adaptive concurrency ignores max_connections() and would queue ever more
         # calls on the slots: a fixed pool keeps every slot busy and no more.
@@ -291,18 +270,24 @@ class LocalAPI(ModelAPI):
             raise VsBenchError(f"local/{self.model_name} does not support tools: drop them")
         request = self.request(input, config)
         count = config.num_choices or 1
+        # choices go to llama.cpp as requests of up to n_parallel completions ("n"): the
+        # prompt is evaluated once per request and shared by its completions
+        sizes = [min(self.settings.n_parallel, count - s)
+                 for s in range(0, count, self.settings.n_parallel)]
         started = time.monotonic()
-        results: list[dict[str, Any]] = [{}] * count
+        results: list[dict[str, Any]] = [{}] * len(sizes)
 
         async def one(i: int) -> None:
             body = dict(request)
+            if sizes[i] > 1:
+                body["n"] = sizes[i]
             if config.seed is not None:
-                # choice i gets its own seed, so n choices are n different samples
+                # each request its own seed (llama.cpp seeds its completions from it)
                 body["seed"] = (config.seed + i) & 0xFFFFFFFF
             results[i] = await anyio.to_thread.run_sync(self.server.handle_chat_completions, body)
 
         async with anyio.create_task_group() as group:
-            for i in range(count):
+            for i in range(len(sizes)):
                 group.start_soon(one, i)
         return self._output(results, time.monotonic() - started)
 
@@ -341,18 +326,18 @@ class LocalAPI(ModelAPI):
                     # Inspect's convention for a prompt that does not fit the context
                     return ModelOutput.from_content(self.model_name, "", stop_reason="model_length")
                 raise RuntimeError(f"llama.cpp: {error.get('message', error)}")
-            choice = result["choices"][0]
-            stop: StopReason = "max_tokens" if choice["finish_reason"] == "length" else "stop"
-            choices.append(
-                ChatCompletionChoice(
-                    message=ChatMessageAssistant(
-                        content=choice["message"]["content"] or "",
-                        model=self.model_name,
-                        source="generate",
-                    ),
-                    stop_reason=stop,
+            for choice in result["choices"]:
+                stop: StopReason = "max_tokens" if choice["finish_reason"] == "length" else "stop"
+                choices.append(
+                    ChatCompletionChoice(
+                        message=ChatMessageAssistant(
+                            content=choice["message"]["content"] or "",
+                            model=self.model_name,
+                            source="generate",
+                        ),
+                        stop_reason=stop,
+                    )
                 )
-            )
             input_tokens += result["usage"]["prompt_tokens"]
             output_tokens += result["usage"]["completion_tokens"]
         return ModelOutput(

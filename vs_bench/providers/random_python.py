@@ -1,9 +1,11 @@
 """``random/python``: an ideal sampler that answers in the shape each format asks for.
 
-It draws answers i.i.d. from the prompt's reference answer set (uniformly, or by
+It draws answers i.i.d. from the sample's reference answer set (uniformly, or by
 the set's weights) with Python's ``random`` module and states each answer's true
-probability, so it is the reference row of every leaderboard and the model of the
-offline tests.
+probability. The request tells it both what to answer and how: the vs_bench solver
+puts the reply shape, the count and the sample's reference (``vs_bench.ideal``) on
+the messages' metadata, so no prompt wording is parsed. It is the reference row of
+every leaderboard and the model of the offline tests.
 
 As a model role (``--model-role grader=random/python``, ``partitioner=...``) it
 answers the project's grader prompts in the shape they ask for, so the judged
@@ -26,7 +28,6 @@ from inspect_ai.model import (
     ChatCompletionChoice,
     ChatMessage,
     ChatMessageAssistant,
-    ChatMessageSystem,
     ChatMessageUser,
     GenerateConfig,
     ModelAPI,
@@ -36,22 +37,12 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from vs_bench import prompts
+from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
-from vs_bench.formats import ReplyShape
+from vs_bench.formats import REQUEST_KEY, ReplyShape
+from vs_bench.ideal import answers_of
 
 MODEL_NAME = "python"
-def _literals(template: str) -> list[str]:
-    """The fixed text of a prompt template, between its fields (whatever they are named)."""
-    return [literal for literal, _, _, _ in string.Formatter().parse(template)]
-
-
-_LIST_MARK = _literals(prompts.SEQUENCE_BLOCK)[1].splitlines()[0]
-_JSON_LIST_MARK = '"responses" (list of dicts)'
-_COT_SINGLE_MARK = '"response" field'
-_REASONING_MARK = '"reasoning" field'
-_FIELD = re.compile(r"- '(\w+)': ")
-_FIRST_COUNT = re.compile(r"(?:First, sample|Return exactly|Generate) (\d+) ")
-_FOLLOWUP_COUNT = re.compile(re.escape(_literals(prompts.VS_MULTI_FOLLOWUP)[0]) + r"(\d+)")
 REASONING = "Each answer is an independent uniform draw from the full answer set."
 
 
@@ -78,26 +69,17 @@ class RandomPythonAPI(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> ModelOutput:
-        # deferred: the task modules import the providers' registry module
-        from vs_bench.tasks import reference_for
-
-        system = next((m.text for m in input if isinstance(m, ChatMessageSystem)), "")
-        users = [m.text for m in input if isinstance(m, ChatMessageUser)]
+        users = [m for m in input if isinstance(m, ChatMessageUser)]
         if not users:
             raise VsBenchError("random/python needs a user message holding the task prompt")
         rng = random.Random(config.seed) if config.seed is not None else random.Random()
         # a fixed --seed reaches every grader call: the text judged varies the draw
-        grading = random.Random(f"{config.seed}|{users[0]}") if config.seed is not None else rng
-        graded = grader_reply(users[0], grading)
+        prompt = users[0].text
+        grading = random.Random(f"{config.seed}|{prompt}") if config.seed is not None else rng
+        graded = grader_reply(prompt, grading)
         if graded is not None:
             return _output([graded], input)
-        answers = reference_for(users[0])
-        if answers is None:
-            raise VsBenchError(
-                f"random/python knows no answer set for the prompt {users[0][:80]!r}: "
-                "it answers the vs_bench tasks only"
-            )
-        request = _request(system, users[-1] if len(users) > 1 else None)
+        request, answers = sampler_request(input)
         reference = answers.reference.tolist()
         choices = []
         for _ in range(config.num_choices or 1):
@@ -225,25 +207,21 @@ class _Request:
         return json.dumps(payload)
 
 
-def _request(system: str, followup: str | None) -> _Request:
-    """What the messages ask for: reply shape, candidate count, probability key."""
-    fields = [f for f in _FIELD.findall(system) if f != "text"]
-    field = fields[0] if fields else None
-    shape: ReplyShape
-    if _JSON_LIST_MARK in system:
-        shape = "vs" if field else "structure"
-    elif _LIST_MARK in system:
-        shape = "list"
-    elif _COT_SINGLE_MARK in system:
-        shape = "cot_single"
-    else:
-        shape = "text"
-    reasoning = _REASONING_MARK in system
-    if followup is not None:
-        match = _FOLLOWUP_COUNT.search(followup)
-        return _Request(shape, int(match.group(1)) if match else 1, field, reasoning)
-    if shape in ("text", "cot_single"):
-        return _Request(shape, 1, field, reasoning)
-    # vs_multi's first turn names the total first, then the first turn's share
-    counts = _FIRST_COUNT.findall(system)
-    return _Request(shape, int(counts[-1]) if counts else 1, field, reasoning)
+def sampler_request(messages: list[ChatMessage]) -> tuple[_Request, AnswerSet]:
+    """What the last turn asks for, and the sample's reference, from the request's data.
+
+    The vs_bench solver puts both on its user messages (``formats.request_metadata``):
+    the reply shape and count on every turn, the reference on the first.
+    """
+    users = [m for m in messages if isinstance(m, ChatMessageUser)]
+    first = (users[0].metadata or {}).get(REQUEST_KEY) if users else None
+    last = (users[-1].metadata or {}).get(REQUEST_KEY) if users else None
+    if not first or not last or "ideal" not in first:
+        prompt = users[0].text[:80] if users else ""
+        raise VsBenchError(
+            f"random/python knows no answer set for the prompt {prompt!r}: it answers the "
+            "requests of the vs_bench tasks (their messages carry the reference)"
+        )
+    reply = last["reply"]
+    request = _Request(reply["shape"], int(reply["count"]), reply["field"], reply["reasoning"])
+    return request, answers_of(first["ideal"])
