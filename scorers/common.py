@@ -12,16 +12,6 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-# Private registry API (inspect-ai 0.3.285), used only by ``register_unqualified_scorers``:
-# there is no public way to add a second name for a scorer.
-from inspect_ai._util.registry import (
-    RegistryInfo,
-    registry_add,
-    registry_find,
-    registry_info,
-    registry_lookup,
-    registry_unqualified_name,
-)
 from inspect_ai.scorer import (
     Metric,
     SampleScore,
@@ -32,6 +22,16 @@ from inspect_ai.scorer import (
     score_reducer,
 )
 
+# Inspect's private registry API, used only by ``register_unqualified_scorers`` (there is
+# no public way to add a second name for a scorer): through the compat module
+from vs_bench._inspect_compat import (
+    RegistryInfo,
+    registry_add,
+    registry_find,
+    registry_info,
+    registry_lookup,
+    registry_unqualified_name,
+)
 from vs_bench.draws import SampleDraws
 from vs_bench.scorers.catalogue import is_count, keys_of
 

@@ -10,8 +10,18 @@ from __future__ import annotations
 from inspect_ai._util.error import PrerequisiteError
 
 # Registry look-ups: preflight checks a model provider exists before Inspect starts
-# (Inspect itself raises a bare ValueError with a traceback).
-from inspect_ai._util.registry import RegistryInfo, registry_find, registry_unqualified_name
+# (Inspect itself raises a bare ValueError with a traceback); scorers.common registers
+# our scorers under their unqualified names too (registry_add, registry_info,
+# registry_lookup), so that `inspect score LOG` finds them by the name a log records:
+# Inspect has no public way to give a scorer a second name.
+from inspect_ai._util.registry import (
+    RegistryInfo,
+    registry_add,
+    registry_find,
+    registry_info,
+    registry_lookup,
+    registry_unqualified_name,
+)
 
 # The eval's GenerateConfig (--seed, --cache) as seen by a solver: the solver derives a
 # seed and a cache scope per draw from them.
@@ -21,6 +31,9 @@ __all__ = [
     "PrerequisiteError",
     "RegistryInfo",
     "active_generate_config",
+    "registry_add",
     "registry_find",
+    "registry_info",
+    "registry_lookup",
     "registry_unqualified_name",
 ]
