@@ -11,7 +11,7 @@ import pytest
 from inspect_ai.model import ChatMessage, GenerateConfig, get_model
 from scipy import stats
 
-from tests.test_eval import run
+from tests.utils.evals import run
 from vs_bench.scorers.calibration import (
     calibration,
     expected_calibration_error,

@@ -15,7 +15,7 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import list_eval_logs
 
-from tests.conftest import run_cli
+from tests.utils.cli import run_cli
 from vs_bench import cli, preflight
 from vs_bench._registry import TASKS
 from vs_bench.errors import VsBenchError

@@ -21,7 +21,7 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from scipy import stats
 
-from tests.conftest import REFERENCE
+from tests.utils.paths import REFERENCE
 from vs_bench._registry import TASKS
 from vs_bench.cli import main
 from vs_bench.errors import VsBenchError

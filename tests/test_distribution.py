@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from tests.conftest import REFERENCE
+from tests.utils.paths import REFERENCE
 from vs_bench.scorers.distribution import (
     chi_square_uniform,
     coverage,

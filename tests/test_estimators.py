@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 from skbio.diversity import alpha
 
-from tests.conftest import run_cli
+from tests.utils.cli import run_cli
 from vs_bench.scorers.distribution import (
     chao1,
     chi_square_uniform,

@@ -5,34 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from inspect_ai import eval as inspect_eval
-from inspect_ai.log import EvalLog
 from inspect_ai.model import GenerateConfig, get_model
 from scipy import stats
 
-from vs_bench._registry import TASKS
-from vs_bench.draws import SampleDraws
+from tests.utils.evals import draws, metric, run
 from vs_bench.formats import FORMATS
 from vs_bench.ideal import IDEAL_KEY, answers_of
 from vs_bench.tasks import FAMILIES
-
-
-def run(task_name: str, model: object = "random/python", **kwargs: object) -> EvalLog:
-    task_args = kwargs.pop("task_args", {})
-    log = inspect_eval(TASKS[task_name](**task_args), model=model, **kwargs)[0]  # type: ignore[arg-type]
-    assert log.status == "success", log.error
-    return log
-
-
-def metric(log: EvalLog, key: str) -> float:
-    assert log.results is not None
-    (score,) = [s for s in log.results.scores if s.name == key]
-    return next(iter(score.metrics.values())).value
-
-
-def draws(log: EvalLog) -> list[SampleDraws]:
-    assert log.samples is not None
-    return [SampleDraws.load(sample.store) for sample in log.samples]
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))

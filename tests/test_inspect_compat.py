@@ -11,7 +11,7 @@ import pytest
 from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.scorer import Score
 
-from tests.test_eval import run
+from tests.utils.evals import run
 from vs_bench.analysis import leaderboard
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import Draw, ParseFailure, SampleDraws

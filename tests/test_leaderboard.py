@@ -17,8 +17,8 @@ from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 from matplotlib import image
 from scipy import stats
 
-from tests.conftest import run_cli
-from tests.fixture_logs import MODELS, distinct_colours, make_logs
+from tests.utils.cli import run_cli
+from tests.utils.fixture_logs import MODELS, distinct_colours, make_logs
 from vs_bench._registry import TASKS
 from vs_bench.analysis import leaderboard as lb
 from vs_bench.analysis.bootstrap import bootstrap_ci

@@ -12,7 +12,7 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 from inspect_ai.model import ChatMessage, ChatMessageUser, GenerateConfig, Model, get_model
 
-from tests.conftest import run_cli
+from tests.utils.cli import run_cli
 from vs_bench import prompts
 from vs_bench._registry import TASKS
 from vs_bench.draws import SampleDraws

@@ -16,8 +16,8 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from scipy import stats
 
-from tests.conftest import run_cli
-from tests.fixture_logs import HIGHS, distinct_colours, make_logs
+from tests.utils.cli import run_cli
+from tests.utils.fixture_logs import HIGHS, distinct_colours, make_logs
 from vs_bench._registry import TASKS
 from vs_bench.analysis import plots
 from vs_bench.analysis.leaderboard import build

@@ -10,8 +10,8 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 
-from tests.collapsed_model import collapsed_reply
-from tests.conftest import run_cli
+from tests.utils.cli import run_cli
+from tests.utils.collapsed_model import collapsed_reply
 from vs_bench._registry import TASKS
 from vs_bench.analysis import report
 from vs_bench.analysis.stats import kl_estimate

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from inspect_ai.log import list_eval_logs, read_eval_log
 
-from tests.conftest import run_cli
+from tests.utils.cli import run_cli
 from vs_bench import cli
 from vs_bench.draws import SampleDraws
 from vs_bench.seed_cli import plan_experiment

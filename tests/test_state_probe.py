@@ -11,7 +11,7 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from scipy import stats
 
-from tests.conftest import run_cli
+from tests.utils.cli import run_cli
 from vs_bench._registry import TASKS
 from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError

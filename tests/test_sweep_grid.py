@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.utils.cli import run_cli
 from vs_bench.analysis.plots import run_parameters, tuning_curves
 from vs_bench.analysis.runs import load_runs
 from vs_bench.errors import VsBenchError

@@ -13,7 +13,7 @@ import pytest
 from nltk.translate.bleu_score import SmoothingFunction, sentence_bleu
 from rouge_score import rouge_scorer
 
-from tests.conftest import REFERENCE
+from tests.utils.paths import REFERENCE
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers import embedding
 from vs_bench.scorers.text_diversity import (

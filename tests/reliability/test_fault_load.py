@@ -26,7 +26,7 @@ from tests.reliability.fault_server import (
     TRANSPORT_FAULTS,
     Faults,
 )
-from tests.test_eval import metric
+from tests.utils.evals import metric
 from vs_bench._registry import TASKS
 from vs_bench.draws import SampleDraws
 from vs_bench.formats import FORMATS

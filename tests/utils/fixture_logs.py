@@ -16,7 +16,7 @@ from inspect_ai.dataset import Sample
 from inspect_ai.model import Model, get_model
 from matplotlib import image
 
-from tests.collapsed_model import collapsed_reply
+from tests.utils.collapsed_model import collapsed_reply
 from vs_bench._registry import TASKS
 from vs_bench.answer_set import AnswerSet
 from vs_bench.scorers import distribution_scorer

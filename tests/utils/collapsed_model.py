@@ -11,7 +11,7 @@ import random
 
 from inspect_ai.model import ChatMessage, GenerateConfig
 
-from tests.scripted_model import Reply
+from tests.utils.scripted_model import Reply
 from vs_bench.providers.random_python import sampler_request
 
 

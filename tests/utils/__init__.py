@@ -1,0 +1,1 @@
+"""Helpers of the tests: test providers, fixture logs, in-process CLI and eval runs."""
