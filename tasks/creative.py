@@ -138,9 +138,10 @@ def creative_family(
     n: int = 30,
     k: int = 5,
     ideal: tuple[str, ...] | None = None,
+    path: Path | None = None,
     version: int = 1,
 ) -> Callable[..., Task]:
-    """Register the creative family ``name``: the prompts of ``data/<name>.jsonl``.
+    """Register the creative family ``name``: the prompts of ``path`` (``data/<name>.jsonl``).
 
     ``words``: the default length target (None: none); ``rubric``: the judged-quality
     rubric (``creative`` or ``joke``). ``ideal``: the canned texts random/python answers
@@ -149,6 +150,7 @@ def creative_family(
     """
     if ideal is None:
         ideal = (name,) if name in canned_texts() else CREATIVE
+    prompts_file = path if path is not None else DATA / f"{name}.jsonl"
 
     def builder(
         *,
@@ -158,7 +160,7 @@ def creative_family(
         split: str = "train",
         embedder: str | None = None,
     ) -> list[Sample]:
-        source = dataset if dataset is not None else DATA / f"{name}.jsonl"
+        source = dataset if dataset is not None else prompts_file
         return [Sample(input=p, id=i) for i, p in enumerate(load_prompts(source, field, split), 1)]
 
     def scorers(own: Own) -> list[Scorer]:

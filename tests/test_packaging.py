@@ -91,6 +91,7 @@ def test_sdist_and_wheel_carry_every_task_data_file(dist: Path) -> None:
     assert expected >= {"state_name.json", "open_qa.json", "poem.jsonl"}
     with zipfile.ZipFile(wheel) as archive:
         assert _data_files(archive.namelist(), "vs_bench/tasks/data/") == expected
+        assert "vs_bench/tasks/eval.yaml" in archive.namelist()
     with tarfile.open(sdist) as archive:
         top = archive.getnames()[0].split("/")[0]
         assert _data_files(archive.getnames(), f"{top}/tasks/data/") == expected
