@@ -49,7 +49,8 @@ def test_an_exact_list_of_every_answer_is_too_uniform_not_a_gain() -> None:
     faces = json.dumps([str(i) for i in range(1, 7)])
     lister = get_model("scripted/lister", replies=[faces])
     logs = [
-        run("dice_direct", get_model("scripted/collapsed", replies=[collapsed_reply(0.5)]),
+        run("dice_direct", get_model("scripted/collapsed", replies=[collapsed_reply(0.5)],
+                                     memoize=False),
             n=120),
         run("dice_sequence", lister, n=120, k=6),
     ]

@@ -80,7 +80,7 @@ def test_ideal_sampler_is_the_reference_row() -> None:
 
 def test_collapsed_model_is_far_from_the_target() -> None:
     # always "B" (the middle answer, share 1): Q = (0, 1, 0) against (0.6, 0.3, 0.1)
-    model = get_model("scripted/collapsed", replies=[collapsed_reply(share=1.0)])
+    model = get_model("scripted/collapsed", replies=[collapsed_reply(share=1.0)], memoize=False)
     log = inspect_eval(
         TASKS["target_dist_direct"](n=10, target="A=0.6,B=0.3,C=0.1"), model=model, seed=0
     )[0]

@@ -2,7 +2,9 @@
 
 Used as ``get_model("scripted/collapsed", replies=[collapsed_reply()])``; it answers
 the vs_bench tasks' requests as random/python does: the shape and the reference from
-the request's data.
+the request's data. With a share other than the default pass ``memoize=False``: Inspect
+memoizes ``get_model`` by its JSON-able arguments, which a reply function is not, so a
+second call would get the first model back.
 """
 
 from __future__ import annotations
