@@ -113,8 +113,13 @@ def test_a_family_naming_unknown_canned_texts_is_refused_at_declaration() -> Non
 def test_a_format_is_its_row() -> None:
     """A row not in FORMATS: its templates make the prompts, its data the request."""
     fmt = Format(
-        "pairs", "list", batched=True, conversation=True, instruction="Give {k} {plausible}names.",
-        block="Now {first}, as a list.", followup="{count} more.",
+        "pairs",
+        "list",
+        batched=True,
+        conversation=True,
+        instruction="Give {k} {plausible}names.",
+        block="Now {first}, as a list.",
+        followup="{count} more.",
     )
     budget = Budget.make(fmt, 12, 6, 4)
     options = PromptOptions(plausible=True)
@@ -163,7 +168,9 @@ def colour(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def test_adding_a_task_is_one_module_and_one_data_file(
-    colour: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    colour: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert "colour" not in FAMILIES
@@ -178,9 +185,19 @@ def test_adding_a_task_is_one_module_and_one_data_file(
 
     # run with random/python
     code, out, err = run_cli(
-        ["run", "--model", "random/python", "--tasks", "colour", "--formats",
-         "direct,vs_standard", "--log-dir", str(logs)],
-        capsys, monkeypatch,
+        [
+            "run",
+            "--model",
+            "random/python",
+            "--tasks",
+            "colour",
+            "--formats",
+            "direct,vs_standard",
+            "--log-dir",
+            str(logs),
+        ],
+        capsys,
+        monkeypatch,
     )
     assert code == 0, err
     assert "colour" in out
@@ -211,7 +228,8 @@ def test_adding_a_task_is_one_module_and_one_data_file(
     )
     code, out, err = run_cli(
         ["score", "--task", "colour", "--responses", str(responses), "--json"],
-        capsys, monkeypatch,
+        capsys,
+        monkeypatch,
     )
     assert code == 0, err
     result = json.loads(out)
