@@ -4,8 +4,8 @@ The harness side runs headline-suite cells (tasks x direct/sequence/vs_standard 
 suite's k and reply cap) as one Inspect eval, as ``vs-bench run`` does: solver, top-up
 calls, parsing, scoring, logs. The raw side sends the same requests straight to the same
 llama.cpp server from ``max_connections`` threads: the same system prompts, grammars
-(exactly k candidates per list call), sampling settings and per-draw seeds (a direct
-cell's k choices per request become k requests with seed + i, as the provider sends
+(exactly k candidates per list call), sampling settings and per-call seeds (a direct
+cell's k choices go as requests of up to n_parallel completions, as the provider sends
 them), and parses the replies. Draws/s = parsed candidates per second.
 
 A warm-up of both sides comes first (model, embedder, imports); then each round goes
@@ -18,6 +18,7 @@ shared machine single runs vary by 30%). Exit status 1 if harness/raw < 0.8.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import time
@@ -93,8 +94,12 @@ def requests(api: LocalAPI, items: list[suite.SuiteItem]) -> list[tuple[dict[str
                 body = api.request(messages, config)
                 seed = draw_seed(SEED, fmt.name, sample.id, 1, call, 0)
                 assert seed is not None
-                for i in range(1 if fmt.batched else count):
-                    out.append(({**body, "seed": (seed + i) & 0xFFFFFFFF}, fmt.shape))
+                # as the provider sends k choices: requests of up to n_parallel completions
+                slots = api.settings.n_parallel
+                for i, start in enumerate(range(0, 1 if fmt.batched else count, slots)):
+                    size = 1 if fmt.batched else min(slots, count - start)
+                    extra = {"n": size} if size > 1 else {}
+                    out.append(({**body, **extra, "seed": (seed + i) & 0xFFFFFFFF}, fmt.shape))
     return out
 
 
@@ -104,10 +109,11 @@ def raw(api: LocalAPI, work: list[tuple[dict[str, Any], str]]) -> tuple[float, i
     def call(request: tuple[dict[str, Any], str]) -> int:
         body, shape = request
         result = api.server.handle_chat_completions(body)
-        try:
-            return len(parse_reply(result["choices"][0]["message"]["content"] or "", shape))
-        except ParseError:
-            return 0
+        found = 0
+        for choice in result["choices"]:
+            with contextlib.suppress(ParseError):
+                found += len(parse_reply(choice["message"]["content"] or "", shape))
+        return found
 
     started = time.perf_counter()
     with ThreadPoolExecutor(api.max_connections()) as pool:

@@ -27,17 +27,18 @@ def test_a_counted_vs_schema_spells_out_exactly_k_items() -> None:
     assert lines["root"] == "r2"
 
 
-def test_an_uncounted_list_allows_any_length_and_no_layout_whitespace() -> None:
-    grammar = compact_grammar(dumped("sequence", None))
+def test_a_counted_list_has_no_layout_whitespace() -> None:
+    grammar = compact_grammar(dumped("sequence", 2))
     assert grammar is not None
-    assert '"[" sp (string ("," sp string)*)? sp "]"' in grammar
-    assert "\\n" not in grammar.split("char ::=")[0]  # only the string body mentions newlines
+    assert '"[" sp string "," sp string sp "]"' in grammar
+    assert "\\n" not in grammar.split("char ::=")[0]  # only the string body names newlines
 
 
 def test_out_of_scope_schemas_fall_back_to_llama_cpp() -> None:
     assert compact_grammar({"type": "object", "properties": {"a": {"type": "string"}}}) is None
     assert compact_grammar({"type": "boolean"}) is None
     assert compact_grammar({"type": "array", "items": {"type": "string"}, "minItems": 1}) is None
+    assert compact_grammar(dumped("sequence", None)) is None  # open-ended: llama.cpp's own
 
 
 def test_the_counted_schema_reaches_json_as_json_schema_keywords() -> None:

@@ -116,3 +116,8 @@ def test_vs_bench_run_writes_a_summary_and_a_rerun_reuses_the_logs(
     assert code == 0, err
     assert sorted((tmp_path / "logs").glob("*.eval")) == logs
     assert json.loads((tmp_path / "out.json").read_text())["tasks"] == data["tasks"]
+    # another run into the same folder (logs/ collects every run for the leaderboard)
+    other = [*args[:4], "rand_num", *args[5:]]
+    code, _, err = run_cli(other, capsys, monkeypatch)
+    assert code == 0, err
+    assert len(list((tmp_path / "logs").glob("*.eval"))) == 6

@@ -113,9 +113,8 @@ def run(
             max_tokens=chosen.max_tokens,
         )
     except KeyboardInterrupt:
-        print("interrupted: run the same command again to resume; finished samples are kept",
-              file=sys.stderr)
-        raise typer.Exit(INTERRUPTED) from None
+        _fail("interrupted: run the same command again to resume; finished samples are kept",
+              INTERRUPTED)
     result = report.build_report(logs, name, chosen.name, time.monotonic() - started)
     _print_report(result)
     written = report.write(result, folder, json_file)

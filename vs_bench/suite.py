@@ -159,7 +159,8 @@ def run_items(
         # all tasks at once: the model's connection pool is the limit, and a task of a
         # few batched calls would otherwise leave a local model's other slots idle
         max_tasks=len(tasks) * len(models),
-        **eval_args,
+        # the folder may hold other runs (logs/ collects them for the leaderboard)
+        **{"log_dir_allow_dirty": True, **eval_args},
     )
     preflight.stop_if_interrupted(logs, len(tasks) * len(models))
     if not success:

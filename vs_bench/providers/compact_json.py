@@ -5,7 +5,8 @@ small model then spends a third of a verbalized-sampling reply on indentation (a
 5-candidate reply of the default model measured 214 tokens pretty-printed, 89 compact).
 This grammar allows one optional space after ``:`` and ``,`` and nothing else between
 tokens, so replies are shorter and the same JSON. It covers the schema subset the
-harness sends (objects with required properties in order, arrays, strings, numbers);
+harness sends to this provider (objects with required properties in order, arrays of a
+fixed length, strings, numbers);
 for anything else :func:`compact_grammar` returns None and the caller sends the schema.
 
 GBNF: https://github.com/ggml-org/llama.cpp/blob/master/grammars/README.md
@@ -45,9 +46,9 @@ def compact_grammar(schema: dict[str, Any]) -> str | None:
                 # exactly n items, spelled out (no repetition operators needed)
                 body = ' "," sp '.join([item] * int(low))
                 rules.append(f'{name} ::= "[" sp {body} sp "]"')
-            elif low is None and high is None:
-                rules.append(f'{name} ::= "[" sp ({item} ("," sp {item})*)? sp "]"')
             else:
+                # an open-ended list: a small model held to one line may never close it
+                # (measured with SmolLM2); llama.cpp's own grammar lets it end
                 raise _Unsupported
             return name
         if kind == "object" and isinstance(node.get("properties"), dict):
