@@ -45,7 +45,10 @@ QWEN_REINSTALL = "pip install --force-reinstall " + " ".join(f"{p}==0.9.0" for p
 
 # Per-request context, slots and sampling not named by Inspect's GenerateConfig.
 DEFAULT_N_CTX = 4096
-DEFAULT_N_PARALLEL = 4
+# 8 slots: a bigger batch per decoding step costs little more than a small one on CPU
+# (headline requests: 2.19 draws/s with 8 slots against 1.74 with 4, 1 thread, same load),
+# and a direct call's k=5 choices fit one request
+DEFAULT_N_PARALLEL = 8
 DEFAULT_MIN_P = 0.0  # llama.cpp's own default (0.05) trims the tail and so the diversity
 DEFAULT_MAX_TOKENS = 2048  # bounds a reply that never stops
 
@@ -211,7 +214,7 @@ class LocalAPI(ModelAPI):
     """Inspect provider over an embedded llama.cpp server.
 
     Model args (``-M``): ``model_path`` (any GGUF), ``n_ctx`` (tokens per request,
-    default 4096), ``n_parallel`` (slots decoded together, default 4), ``n_threads``
+    default 4096), ``n_parallel`` (slots decoded together, default 8), ``n_threads``
     (default: the cores idle when the first model loads), ``min_p`` (default 0.0: no min-p cut).
     """
 
