@@ -58,14 +58,20 @@ def default_threads() -> int:
     """llama.cpp threads: the cores other processes leave idle when the first model loads.
 
     llama.cpp's threads meet at a barrier for every layer, so one descheduled thread
-    stalls the rest: on 2 cores with another busy process, 2 threads ran 2.9x slower
-    than 1 (README "Models"); on an idle machine 2 threads were faster than 1. The
-    1-minute load average says how many cores are busy. Decided once per process, so
-    that every model of the process shares one server.
+    stalls the rest. Measured on 2 cores (headline requests, 8 slots): idle, 2 threads
+    gave 4.40 draws/s and 1 thread 2.70; beside another busy process, 2 threads gave
+    0.44 to 0.61 and 1 thread 1.74 to 2.19. The CPU time other processes use over half
+    a second says how many cores are busy now (the load average lags by a minute and
+    counts a process that just ended). Decided once per process, so that every model of
+    the process shares one server.
     """
+    import psutil
+
     cores = os.cpu_count() or 1
-    busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return max(1, min(cores, round(cores - busy)))
+    busy = float(psutil.cpu_percent(interval=0.5)) / 100 * cores
+    return int(max(1, min(cores, round(cores - busy))))
+
+
 HASH_CHUNK = 1 << 22
 
 QWEN_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
