@@ -128,6 +128,13 @@ def _print_report(result: Any) -> None:
 
     console.print(f"vs-bench {result.suite} suite on {result.model}: {result.seconds:.0f} s",
                   markup=False)
+    if result.model.startswith("local/"):
+        from vs_bench.providers.local import loaded_settings
+
+        for settings in loaded_settings():
+            console.print(f"{result.model}: n_threads={settings.n_threads} "
+                          f"n_parallel={settings.n_parallel} n_ctx={settings.n_ctx}",
+                          markup=False)
     for task in result.tasks.values():
         title = f"{task.task}: {metric_title(task.metric)}" if task.metric else task.task
         table = Table(*report.HEADER, title=title)

@@ -182,6 +182,12 @@ _servers: dict[ServerSettings, Any] = {}
 _servers_lock = threading.Lock()
 
 
+def loaded_settings() -> list[ServerSettings]:
+    """The settings of the servers this process has loaded (for the run's report)."""
+    with _servers_lock:
+        return list(_servers)
+
+
 def server_for(settings: ServerSettings) -> Any:
     """The process's one llama.cpp server for ``settings``, loaded on first use."""
     with _servers_lock:
