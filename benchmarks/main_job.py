@@ -33,6 +33,7 @@ from vs_bench.formats import FORMATS, Budget, PromptOptions, response_schema, sy
 from vs_bench.parsing import ParseError, parse_reply
 from vs_bench.providers.local import LocalAPI
 from vs_bench.solver import draw_seed
+from vs_bench.tasks import SPECS
 from vs_bench.tasks._common import TEMPERATURE, TOP_P
 
 TARGET = 0.8
@@ -79,8 +80,7 @@ def requests(api: LocalAPI, items: list[suite.SuiteItem]) -> list[tuple[dict[str
         k = item.params["k"]
         budget = Budget.make(fmt, item.params["n"], k, None)
         words = item.params.get("words")
-        options = PromptOptions(plausible=item.family not in ("joke", "poem", "story"),
-                                words=words)
+        options = PromptOptions(plausible=SPECS[item.family].plausible, words=words)
         system = system_prompt(fmt, budget, options)
         for sample in task.dataset:
             messages = [ChatMessageSystem(content=system),
