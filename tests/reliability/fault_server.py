@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import random
@@ -45,7 +46,18 @@ from inspect_ai.model import (
     GenerateConfig,
 )
 
+from vs_bench import ideal
+from vs_bench.answer_set import AnswerSet
+from vs_bench.formats import (
+    FORMATS,
+    REQUEST_KEY,
+    Budget,
+    PromptOptions,
+    request_metadata,
+    system_prompt,
+)
 from vs_bench.providers.random_python import MODEL_NAME, RandomPythonAPI
+from vs_bench.tasks import reference_for
 
 TRANSPORT_FAULTS = ("500", "503", "429", "hang", "truncated", "html", "bad_json")
 ANSWERS = ("ok", "slow", "malformed")
@@ -53,7 +65,7 @@ ANSWERS = ("ok", "slow", "malformed")
 # one; for JSON formats, prose, a wrong type, a cut-off object and an empty list.
 MALFORMED_TEXT = ("", "   ", "```\n```")
 MALFORMED_JSON = (
-    "I'm sorry, I can't help with that.",
+    "I'm sorry,\nI can't help with that.",  # two lines: one plain line is one candidate
     '{"responses": "7"}',
     '{"responses": [{"text": "4", "probability": 0.1}, {"te',
     '{"responses": []}',
@@ -324,7 +336,33 @@ def _text(content: object) -> str:
 def _messages(body: dict[str, Any]) -> list[ChatMessage]:
     kinds = {"system": ChatMessageSystem, "user": ChatMessageUser,
              "assistant": ChatMessageAssistant}
-    return [kinds[m["role"]](content=_text(m.get("content"))) for m in body["messages"]]
+    messages = [kinds[m["role"]](content=_text(m.get("content"))) for m in body["messages"]]
+    system = _first(body, "system") or ""
+    users = [m for m in messages if isinstance(m, ChatMessageUser)]
+    if users:
+        # HTTP carries no message metadata: put back what the solver attached for
+        # random/python (reply shape and count, the prompt's reference)
+        users[0].metadata = {REQUEST_KEY: _request_for(system, users[0].text)}
+    return messages
+
+
+@functools.cache
+def _request_for(system: str, prompt: str) -> dict[str, Any]:
+    """The solver's request metadata of a single-turn call, from its two messages.
+
+    The system prompt of a one-answer or list format with k candidates is matched
+    against every format and k (the tests run answer-set tasks, which ask for
+    "plausible" responses); the reference is the prompt's own answer set.
+    """
+    # a prompt of the tests' own: digits
+    answers = reference_for(prompt) or AnswerSet.of_labels(range(10))
+    options = PromptOptions(plausible=True)
+    for fmt in FORMATS.values():
+        for k in range(1, 51) if fmt.batched else (1,):
+            if not fmt.conversation and system_prompt(fmt, Budget(k, k, 1), options) == system:
+                return request_metadata(fmt, options, k, ideal.of_answers(answers))
+    # a request of the tests' own (no vs_bench system prompt): one plain answer
+    return request_metadata(FORMATS["direct"], options, 1, ideal.of_answers(answers))
 
 
 def _first(body: dict[str, Any], role: str) -> str | None:
