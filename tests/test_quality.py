@@ -20,6 +20,7 @@ from vs_bench.parsing import ParseError
 from vs_bench.scorers.quality import RUBRICS, parse_judgement, quality
 from vs_bench.scorers.quality_scorer import quality_scorer
 from vs_bench.solver import vs_sampler
+from vs_bench.tasks._common import with_ideal
 from vs_bench.tasks.numbers import RAND_NUM_PROMPT
 
 JOKE = RUBRICS["joke"]
@@ -65,7 +66,10 @@ def test_not_applicable_criteria_are_left_out_of_the_mean() -> None:
 
 def judged_task() -> Task:
     fmt = FORMATS["direct"]
-    sample = Sample(input=RAND_NUM_PROMPT.format(low=0, high=9), id=1)
+    # the sample carries what random/python draws from: the digits
+    sample = with_ideal(
+        Sample(input=RAND_NUM_PROMPT.format(low=0, high=9), id=1, target=list("0123456789"))
+    )
     return Task(
         dataset=MemoryDataset([sample]),
         solver=vs_sampler(fmt, Budget.make(fmt, 6, 1, None), PromptOptions()),
