@@ -39,12 +39,12 @@ REPLY_EXCERPT = 300
 # asks again, up to this many times its planned calls in all; what is still missing then
 # is reported as its shortfall.
 MAX_CALLS_FACTOR = 3
-# Providers that return several choices for one request (``num_choices``), as tested
-# here: one-answer formats send their draws to them in requests of up to k choices. The
-# OpenAI-compatible servers (vLLM, openai-api/) accept ``n`` too but get one request per
-# draw, as the reliability tests' fault server (and servers that ignore ``n``) need; a
-# server that returns fewer choices than asked is topped up like a short list.
-NUM_CHOICES_PROVIDERS = frozenset({"local", "random"})
+# Providers that return several choices for one request (``num_choices``, the chat
+# API's ``n``): one-answer formats send their draws to them in requests of up to k
+# choices. vLLM takes any n; llama.cpp's server refuses n above its slot count, so the
+# generic openai-api/ path (llama.cpp, the tests' fault server) gets one request per
+# draw. A server that returns fewer choices than asked is topped up like a short list.
+NUM_CHOICES_PROVIDERS = frozenset({"local", "random", "vllm", "together"})
 # Providers whose constrained decoding enforces an array length (minItems = maxItems): a
 # list call there returns exactly the k candidates its prompt asks for. Others get the
 # schema without a length, which every structured-output API accepts.

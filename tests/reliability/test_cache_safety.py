@@ -37,7 +37,8 @@ def test_cached_rerun_reads_every_draw_from_the_cache(
     log_dir = tmp_path / "logs"
     args = [
         "eval", f"vs_bench/rand_num_{fmt}", "--model", OPENAI_API, "--model-base-url", server.url,
-        "-T", f"n={N}", "--cache", "--log-dir", str(log_dir),
+        # k=1: one request per direct draw (the fault server answers one choice a request)
+        "-T", f"n={N}", "-T", f"k={k}", "--cache", "--log-dir", str(log_dir),
     ]
     first = forked_cli.run("inspect", args, tmp_path, {})
     assert first.code == 0, first.output

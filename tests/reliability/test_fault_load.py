@@ -55,7 +55,8 @@ def test_thousand_draws_under_faults_lose_nothing(model: str, serve: Serve) -> N
     server = serve(LOAD)
     formats = ("direct", "vs_standard")
     logs = inspect_eval(
-        [TASKS[f"rand_num_{fmt}"](n=DRAWS) for fmt in formats],
+        # direct with k=1: one request per draw (the fault server answers one choice)
+        [TASKS[f"rand_num_{fmt}"](n=DRAWS, k=1 if fmt == "direct" else 5) for fmt in formats],
         model=model,
         model_base_url=server.url,
         model_args=MODEL_ARGS[model],
@@ -109,7 +110,7 @@ def test_undecodable_reply_fails_the_sample_and_a_cached_retry_asks_only_the_res
     server = serve(Faults(bad_json=0.02, slow=1.0, slow_seconds=0.5, seed=4))
     draws = 200
     (log,) = inspect_eval(
-        TASKS["rand_num_direct"](n=draws),
+        TASKS["rand_num_direct"](n=draws, k=1),
         model=OPENAI_API,
         model_base_url=server.url,
         model_args=MODEL_ARGS[OPENAI_API],

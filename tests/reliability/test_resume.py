@@ -18,7 +18,9 @@ from tests.reliability.fault_server import ANSWERS, Faults
 
 TASKS = ("rand_num_direct", "dice_direct", "rand_num_vs_standard")
 EPOCHS, N = 4, 20
-CALLS = 2 * EPOCHS * N + EPOCHS * N // 5  # two direct tasks and one with 5 draws a call
+# k=1: one draw a call in all three (the fault server answers one choice a request, and
+# direct draws would otherwise go k at a time)
+CALLS = 3 * EPOCHS * N
 KILL_AFTER = 110  # answers: the first task and a sample of the second done
 INSPECT = str(Path(sys.executable).with_name("inspect"))
 
@@ -28,7 +30,8 @@ def _sweep(server_url: str, log_dir: Path) -> list[str]:
         INSPECT, "eval-set", *(f"vs_bench/{t}" for t in TASKS),
         "--model", OPENAI_API, "--model-base-url", server_url,
         "-M", f"client_timeout={CLIENT_TIMEOUT}", "--max-retries", "8",
-        "--log-dir", str(log_dir), "-T", f"n={N}", "--epochs", str(EPOCHS), "--seed", "7",
+        "--log-dir", str(log_dir), "-T", f"n={N}", "-T", "k=1",
+        "--epochs", str(EPOCHS), "--seed", "7",
         "--max-tasks", "1", "--max-samples", "1", "--max-connections", "8",
         "--log-buffer", "1",  # each finished sample is written at once
     ]
