@@ -29,6 +29,7 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig, get_model
 
 from vs_bench import suite
+from vs_bench.draws import SampleDraws
 from vs_bench.formats import FORMATS, Budget, PromptOptions, response_schema, system_prompt
 from vs_bench.parsing import ParseError, parse_reply
 from vs_bench.providers.local import LocalAPI
@@ -61,14 +62,8 @@ def harness(model: str, items: list[suite.SuiteItem], log_dir: str) -> tuple[flo
     for log in logs:
         if log.status != "success" or log.results is None:
             sys.exit(f"harness run of {log.eval.task} failed: {log.error}")
-        draws += sum(_count(s) for s in log.samples or [])
+        draws += sum(len(SampleDraws.load(s.store).draws) for s in log.samples or [])
     return seconds, draws
-
-
-def _count(sample: Any) -> int:
-    from vs_bench.draws import SampleDraws
-
-    return len(SampleDraws.load(sample.store).draws)
 
 
 def requests(api: LocalAPI, items: list[suite.SuiteItem]) -> list[tuple[dict[str, Any], str]]:

@@ -108,8 +108,8 @@ def run(
     name = model or suite.DEFAULT_MODEL
     started = time.monotonic()
     try:
-        logs = suite.run_suite(
-            items, name, folder, max_connections=max_connections, seed=seed,
+        logs = suite.run_items(
+            items, [name], folder, max_connections=max_connections, seed=seed,
             max_tokens=chosen.max_tokens,
         )
     except KeyboardInterrupt:
@@ -283,8 +283,8 @@ def sweep(
     if grid:
         items = grid_items(items, parse_grid(grid))
     folder = suite.log_dir(log_dir)
-    suite.sweep_suite(items, chosen, folder, max_connections=max_connections, seed=seed,
-                      epochs=epochs)
+    suite.run_items(items, chosen, folder, max_connections=max_connections, seed=seed,
+                    epochs=epochs)
     _print_board(lb.leaderboard(folder))
     console.print(f"Open the runs with: vs-bench view {folder}")
 

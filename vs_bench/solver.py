@@ -76,12 +76,16 @@ def draw_cache(cache: bool | CachePolicy | None, *scope: object) -> bool | Cache
     return policy.model_copy(update={"scopes": scopes})
 
 
+def provider_of(model: Model) -> str:
+    """The provider part of ``provider/name``."""
+    return str(model).split("/", 1)[0]
+
+
 def choices_per_request(model: Model, fmt: Format, budget: Budget) -> int:
     """Answers a one-answer format asks for in one request to ``model``."""
     if fmt.batched or fmt.conversation:
         return 1
-    provider = str(model).split("/", 1)[0]
-    return budget.k if provider in NUM_CHOICES_PROVIDERS else 1
+    return budget.k if provider_of(model) in NUM_CHOICES_PROVIDERS else 1
 
 
 def top_up(fmt: Format, plan: Sequence[list[int]], missing: int, allowed: int) -> list[list[int]]:
@@ -108,7 +112,7 @@ def vs_sampler(fmt: Format, budget: Budget, options: PromptOptions) -> Solver:
         model = get_model()
         active = active_generate_config()
         choices = choices_per_request(model, fmt, budget)
-        exact = str(model).split("/", 1)[0] in EXACT_COUNT_PROVIDERS
+        exact = provider_of(model) in EXACT_COUNT_PROVIDERS
         record = SampleDraws(requested=budget.n)
 
         async def conversation(call: int, turns: list[int]) -> list[Draw]:

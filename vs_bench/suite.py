@@ -173,25 +173,3 @@ def run_items(
             "run the same command again to retry them"
         )
     return logs
-
-
-def run_suite(
-    items: Sequence[SuiteItem],
-    model: str,
-    log_dir: str,
-    max_connections: int | None = None,
-    **eval_args: Any,
-) -> list[EvalLog]:
-    """``run_items`` for one model."""
-    return run_items(items, [model], log_dir, max_connections, **eval_args)
-
-
-def sweep_suite(
-    items: Sequence[SuiteItem],
-    models: Sequence[str],
-    log_dir: str,
-    max_connections: int | None = None,
-    **eval_args: Any,
-) -> list[EvalLog]:
-    """``run_items`` for several models (``vs-bench sweep``)."""
-    return run_items(items, models, log_dir, max_connections, **eval_args)

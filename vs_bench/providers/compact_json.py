@@ -1,8 +1,8 @@
 """A llama.cpp grammar (GBNF) for JSON without layout whitespace, from a JSON schema.
 
 llama.cpp's own ``json_schema`` grammar lets a model indent and break lines freely; a
-small model then spends a third of a verbalized-sampling reply on indentation (a
-5-candidate reply of the default model measured 214 tokens pretty-printed, 89 compact).
+small model then spends about 30% of a verbalized-sampling reply on layout (5-candidate
+replies of the default model: 110 tokens pretty-printed, 75-80 with this grammar).
 This grammar allows one optional space after ``:`` and ``,`` and nothing else between
 tokens, so replies are shorter and the same JSON. It covers the schema subset the
 harness sends to this provider (objects with required properties in order, arrays of a

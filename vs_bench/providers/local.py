@@ -46,8 +46,8 @@ QWEN_REINSTALL = "pip install --force-reinstall " + " ".join(f"{p}==0.9.0" for p
 # Per-request context, slots and sampling not named by Inspect's GenerateConfig.
 DEFAULT_N_CTX = 4096
 # 8 slots: a bigger batch per decoding step costs little more than a small one on CPU
-# (headline requests: 2.19 draws/s with 8 slots against 1.74 with 4, 1 thread, same load),
-# and a direct call's k=5 choices fit one request
+# (headline requests: 2.19 draws/s with 8 slots against 1.74 with 4, 1 thread, both beside
+# busy processes), and a direct call's k=5 choices fit one request
 DEFAULT_N_PARALLEL = 8
 DEFAULT_MIN_P = 0.0  # llama.cpp's own default (0.05) trims the tail and so the diversity
 DEFAULT_MAX_TOKENS = 2048  # bounds a reply that never stops
