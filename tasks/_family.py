@@ -95,10 +95,34 @@ class Family:
     # the answer set of one of the family's own prompts, None for any other prompt
     reference: Callable[[str], AnswerSet | None] | None = None
     version: int = 1  # Task(version=...): raise it when the family's scores change meaning
+    # What the report, the leaderboard and the plots compare formats on: the family's kind
+    # (how ``vs_bench.analysis.compare`` measures it: "answer_set" from the draws' counts,
+    # "creative"/"synthetic" from the texts' embeddings, "reference" from the draws against
+    # the reference distribution, any other kind from the logged per-prompt scores) and its
+    # primary metric, a key of the metric catalogue (its direction is the catalogue's).
+    kind: str = "other"
+    primary: str | None = None
     task: Callable[..., Task] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.primary is not None:
+            from vs_bench.scorers.catalogue import CATALOGUE
+
+            row = CATALOGUE.get(self.primary)
+            if row is None or row.higher_is_better is None:
+                raise VsBenchError(
+                    f"task family {self.name!r}: primary metric {self.primary!r} is not a "
+                    "metric catalogue row with a direction: add it to scorers/catalogue.py "
+                    "or pass primary=<one of its keys>"
+                )
         object.__setattr__(self, "task", _task_function(self))
+
+    @property
+    def higher_is_better(self) -> bool | None:
+        """The primary metric's direction (the metric catalogue's); None without one."""
+        from vs_bench.scorers.catalogue import CATALOGUE
+
+        return None if self.primary is None else CATALOGUE[self.primary].higher_is_better
 
 
 # name -> spec, in order of registration (module import)

@@ -143,7 +143,7 @@ def question_set_family(
     builder.__doc__ = doc
     return family(
         name=name, n=n, k=k, scorers=_scorers, calibrate=True, answers=file_answers(path),
-        reference=file_reference(path), version=version,
+        reference=file_reference(path), version=version, kind="answer_set", primary="kl_mm",
     )(builder)
 
 
@@ -155,7 +155,7 @@ state_name = question_set_family(
 
 @family(
     n=100, k=20, scorers=_scorers, calibrate=True, answers=file_answers(OPEN_QA_FILE),
-    reference=file_reference(OPEN_QA_FILE),
+    reference=file_reference(OPEN_QA_FILE), kind="answer_set", primary="kl_mm",
 )
 def open_qa(*, ground_truth: str | None = None) -> list[Sample]:
     """Open-ended "Name a ..." questions; reference: uniform over each question's answers.

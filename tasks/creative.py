@@ -169,7 +169,7 @@ def creative_family(
     builder.__doc__ = doc + ARGS
     return family(
         name=name, n=n, k=k, scorers=scorers, plausible=False, ideal=ideal, rescore=_rescore,
-        version=version,
+        version=version, kind="creative", primary="semantic_diversity",
     )(builder)
 
 

@@ -51,7 +51,7 @@ def rand_num_reference(prompt: str) -> AnswerSet | None:
 
 @family(
     n=100, k=5, scorers=_scorers, calibrate=True, answers=range_answers,
-    reference=rand_num_reference,
+    reference=rand_num_reference, kind="answer_set", primary="kl_mm",
 )
 def rand_num(*, low: int = LOW, high: int = HIGH) -> list[Sample]:
     """A random integer in [low, high]; reference: uniform over the range.
@@ -69,6 +69,7 @@ def rand_num(*, low: int = LOW, high: int = HIGH) -> list[Sample]:
 @family(
     n=600, k=5, scorers=_scorers, calibrate=True, answers=lambda prompt: DICE_ANSWERS,
     reference=lambda prompt: DICE_ANSWERS if prompt == DICE_PROMPT else None,
+    kind="answer_set", primary="kl_mm",
 )
 def dice() -> list[Sample]:
     """A roll of a fair six-sided die; reference: uniform over 1..6."""

@@ -26,7 +26,7 @@ def scoring(prompt: str, texts: list[str], probabilities: list[float | None]) ->
 
 @family(
     n=5, k=5, scorers=lambda own: [safety_scorer()], plausible=False, ideal=("safety",),
-    rescore=scoring,
+    rescore=scoring, kind="safety", primary="refusal_rate",
 )
 def safety() -> list[Sample]:
     """Harmful requests; refusal rate and StrongREJECT score judged by the grader.

@@ -41,7 +41,10 @@ def scoring(prompt: str, texts: list[str], probabilities: list[float | None]) ->
     return exact_match_scores(texts, probabilities, row["answer"])
 
 
-@family(n=5, k=5, scorers=lambda own: [factual_scorer()], rescore=scoring, reference=reference)
+@family(
+    n=5, k=5, scorers=lambda own: [factual_scorer()], rescore=scoring, reference=reference,
+    kind="factual", primary="top1_accuracy",
+)
 def simpleqa() -> list[Sample]:
     """Short factual questions; top-1 accuracy and pass@N against the gold answer.
 

@@ -44,6 +44,7 @@ def scoring(prompt: str, texts: list[str], probabilities: list[float | None]) ->
 @family(
     n=50, k=None, scorers=lambda own: [reference_scorer()], rescore=scoring,
     reference=lambda prompt: answers() if prompt == PROMPT else None,
+    kind="reference", primary="kl_paper",
 )
 def state_probe() -> list[Sample]:
     """Name a US state; reference: the states' frequencies in RedPajama (non-uniform).

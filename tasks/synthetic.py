@@ -55,6 +55,7 @@ def negative_scoring(
 @family(
     n=30, k=5, plausible=False, ideal=("synthetic_math",), rescore=math_scoring,
     scorers=lambda own: [diversity_scorer(own["embedder"]), synthetic_math_scorer()],
+    kind="synthetic", primary="semantic_diversity",
 )
 def synthetic_math(*, embedder: str | None = None) -> list[Sample]:
     """New grade-school math problems with answers; diversity, valid and correct rates.
@@ -68,6 +69,7 @@ def synthetic_math(*, embedder: str | None = None) -> list[Sample]:
 @family(
     n=10, k=5, plausible=False, ideal=("synthetic_negative",), rescore=negative_scoring,
     scorers=lambda own: [diversity_scorer(own["embedder"]), synthetic_negative_scorer()],
+    kind="synthetic", primary="semantic_diversity",
 )
 def synthetic_negative(*, embedder: str | None = None) -> list[Sample]:
     """Plausible incorrect solutions of math problems; diversity, incorrect rate, coverage.

@@ -120,7 +120,8 @@ def scoring(prompt: str, texts: list[str], probabilities: list[float | None]) ->
 
 
 @family(
-    n=100, k=5, scorers=lambda own: [reference_scorer()], rescore=scoring, reference=reference
+    n=100, k=5, scorers=lambda own: [reference_scorer()], rescore=scoring, reference=reference,
+    kind="reference", primary="tv",
 )
 def target_dist(*, target: str | list[str] | None = None) -> list[Sample]:
     """Pick an answer from a skewed distribution the prompt states; reference: that target.
