@@ -34,6 +34,7 @@ FACTUAL = "factual"
 SAFETY = "safety"
 SYNTHETIC_MATH = "synthetic_math"
 SYNTHETIC_NEGATIVE = "synthetic_negative"
+CREATIVITY = "creativity"  # creative families given a reference corpus
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ CATALOGUE: Mapping[str, MetricSpec] = _rows(
     MetricSpec("utility_k", "utility_k", True, "rate", True, "0-100",
                "NoveltyBench's patience-discounted (p = 0.8) quality of the responses that "
                "start a new class; needs the grader", _Q),
+    MetricSpec("creativity_index", "creativity index", True, "rate", True, "0-8",
+               "sum over L = 5..12 of the share of words outside any span of >= L words "
+               "found verbatim in the reference corpus (Lu et al. 2024)", (CREATIVITY,)),
     MetricSpec("homogeneity", "cross-model sim.", False, "rate", True, "0-100",
                "mean cosine similarity x100 of this model's responses and the other models' "
                "to the same prompt (same task and format); computed by the leaderboard", ()),
@@ -184,6 +188,8 @@ CATALOGUE: Mapping[str, MetricSpec] = _rows(
                "candidates beyond the k asked for in a reply (dropped)", _DV),
     MetricSpec("under_delivered", "under-delivered", None, "count", False, "candidates",
                "candidates short of the k asked for in a reply", _DV),
+    MetricSpec("creativity_unscored", "no words", None, "count", False, "responses",
+               "responses without a word (creativity index undefined)", (CREATIVITY,)),
     MetricSpec("quality_judged", "judged", None, "count", False, "responses",
                "responses the grader scored", _Q),
     MetricSpec("quality_parse_failures", "grader parse fail.", None, "count", False,
