@@ -178,3 +178,32 @@ MATH_SOLVER_TEMPLATE = (
     "the final numerical answer after four hash marks (####) on the last line, e.g. "
     "#### 42.\n\nProblem:\n{problem}"
 )
+
+# Dialogue simulation (persuasion, ``vs_bench.dialogue``), written for this project after
+# the PersuasionForGood task (Wang et al. 2019) and the paper's section 6. The persuadee's
+# system message is PERSUADEE_SYSTEM + "\n\n" + the format's system prompt; each user
+# message is the persuader's latest message, and DONATION_QUESTION closes the chat.
+PERSUADEE_SYSTEM = (
+    "You are an Amazon Mechanical Turk worker who has just earned $2 for a task, and you now "
+    "chat with another worker in a real-time chat window. Play the person described below: "
+    "reply as they would, with their views, habits and way of talking, and treat the $2 as "
+    "your own money. Keep each reply short, like a chat message.\n\n"
+    "About you:\n{persona}\n\n"
+    "Each input prompt is your chat partner's latest message: reply to it, in the "
+    "conversation so far."
+)
+DONATION_QUESTION = (
+    "The chat is over. You may now donate any part of your $2 task payment to the charity "
+    "Save the Children; what you do not donate is yours to keep. How much do you donate? "
+    "Answer with an amount in dollars from $0 to $2."
+)
+# The persuader when a model plays it (``--model-role persuader=<model>``).
+PERSUADER_SYSTEM = (
+    "You are an Amazon Mechanical Turk worker who has just earned $2 for a task. You chat "
+    "with another worker in a real-time chat window. Your goal is to persuade them to "
+    "donate part or all of their $2 task payment to Save the Children, a charity that helps "
+    "children in need around the world; the research team collects the donations and sends "
+    "them on. Write like a person in a chat: short messages, no lists. Output ONLY your next "
+    "message."
+)
+PERSUADER_OPENING = "Your chat partner has joined the chat. Start the conversation."
