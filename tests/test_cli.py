@@ -76,7 +76,7 @@ def test_every_command_takes_dash_h(
     assert code == 0, err
     assert out.startswith(f"Usage: vs-bench {command}") or out.startswith(
         f"usage: vs-bench {command}"
-    )  # the seed's commands print argparse's help
+    )  # the paper repository's commands print argparse's help
     # boolean flags are shown without a value, as argparse and Inspect show them
     assert "<bool>" not in out
 
@@ -249,7 +249,7 @@ def test_output_paths_are_checked_before_the_work(
     for name in (
         "vs_bench.analysis.leaderboard.load_runs",
         "vs_bench.analysis.runs.load_runs",
-        "vs_bench.seed_cli.load_runs",
+        "vs_bench.paper_repo_cli.load_runs",
         "vs_bench.suite.eval_set",
     ):
         monkeypatch.setattr(name, no_work)

@@ -1,4 +1,5 @@
-"""The seed's commands: flags -> Inspect settings, the responses file, analyze-results."""
+"""The paper repository's commands: flags -> Inspect settings, the responses file,
+analyze-results."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from inspect_ai.log import list_eval_logs, read_eval_log
 from tests.utils.cli import run_cli
 from vs_bench import cli
 from vs_bench.draws import SampleDraws
-from vs_bench.seed_cli import plan_experiment
+from vs_bench.paper_repo_cli import plan_experiment
 
 
 def test_the_issue_example_maps_to_inspect_settings() -> None:
@@ -141,14 +142,37 @@ def test_analyze_results_reads_logs_like_response_files(
     experiment: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # the seed's form of --sizes (1 3 5 10 50) and plot's (1,3,5,10,50) are one
+    # the paper repository's form of --sizes (1 3 5 10 50) and plot's (1,3,5,10,50) are one
     from_logs = analyze(experiment / "logs", tmp_path / "a", capsys, monkeypatch,
                         sizes=("1,3,5,10,50",))
     from_file = analyze(experiment / "responses", tmp_path / "b", capsys, monkeypatch)
     assert from_logs == from_file
 
 
-def test_python_dash_m_runs_the_seed_command(tmp_path: Path) -> None:
+def test_analyze_results_reads_a_response_file_and_its_log_once(
+    experiment: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the experiment's folder holds responses/rand_num_vs.jsonl and the log it came from
+    code, out, err = run_cli(["analyze-results", "--target-dir", str(experiment),
+                              "--output-dir", str(tmp_path / "a")], capsys, monkeypatch)
+    assert code == 0, err
+    assert len(list((tmp_path / "a" / "metrics").glob("*.json"))) == 1
+    assert "rand_num_vs.jsonl holds the draws of the log of rand_num" in out
+    # a response file of other draws is another experiment: analysed on its own
+    other = experiment / "responses" / "rand_num_vs.jsonl"
+    lines = other.read_text().splitlines()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "half.jsonl").write_text("\n".join(lines[:5]) + "\n")
+    for log in (experiment / "logs").iterdir():
+        (tmp_path / "in" / log.name).write_bytes(log.read_bytes())
+    code, out, err = run_cli(["analyze-results", "--target-dir", str(tmp_path / "in"),
+                              "--output-dir", str(tmp_path / "b")], capsys, monkeypatch)
+    assert code == 0, err
+    assert len(list((tmp_path / "b" / "metrics").glob("*.json"))) == 2
+
+
+def test_python_dash_m_runs_the_paper_repository_command(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "vs_bench", "run-experiment", "--task", "dice", "--model-name",
          "random/python", "--num-responses", "6", "--output-file", str(tmp_path / "d.jsonl"),
@@ -162,7 +186,7 @@ def test_python_dash_m_runs_the_seed_command(tmp_path: Path) -> None:
     assert len(list_eval_logs(str(tmp_path / "logs"))) == 1
 
 
-def test_help_lists_the_seed_flags(capsys: pytest.CaptureFixture[str],
+def test_help_lists_the_paper_repository_flags(capsys: pytest.CaptureFixture[str],
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, _ = run_cli(["run-experiment", "--help"], capsys, monkeypatch)
     assert code == 0

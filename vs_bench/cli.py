@@ -166,15 +166,24 @@ def score(
     ground_truth: Annotated[
         str | None, typer.Option(help="Question set JSON (answer-set tasks).")
     ] = None,
+    corpus_index: Annotated[
+        str | None,
+        typer.Option(help="Corpus index folder (vs-bench index-corpus): adds creativity_index "
+                     "(creative tasks)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Re-score a response file: run-level metrics and one row per prompt."""
     from vs_bench import rescore
     from vs_bench.analysis.render import number
+    from vs_bench.corpus import HOW_TO_GET_ONE, open_corpus
     from vs_bench.tasks.answer_sets import read_ground_truth
 
     questions = read_ground_truth(ground_truth) if ground_truth is not None else None
-    result = rescore.score_responses(responses, task, questions)
+    corpus = open_corpus(corpus_index) if corpus_index is not None else None
+    result = rescore.score_responses(responses, task, questions, corpus)
+    if corpus is None and rescore.family_spec(task).kind == "creative":
+        print(f"note: no creativity_index without a corpus: {HOW_TO_GET_ONE}", file=sys.stderr)
     if as_json:
         print(rescore.to_json(result))
         return
@@ -185,9 +194,27 @@ def score(
     console.print(table)
 
 
+@app.command("index-corpus")
+def index_corpus(
+    files: Annotated[
+        list[str],
+        typer.Argument(help="Corpus files: .txt (one document each), .jsonl (one a line)."),
+    ],
+    out: Annotated[str, typer.Option(help="New folder of the index.")],
+    field: Annotated[str, typer.Option(help="The text key of the .jsonl lines.")] = "text",
+) -> None:
+    """Build a local corpus index for the creativity index (infini-gram, byte-level)."""
+    from vs_bench.corpus import build_index, progress_bar
+
+    with progress_bar(console) as progress:
+        summary = build_index(files, out, field=field, progress=progress)
+    console.print(f"wrote {out}: {summary.documents} documents, {summary.words} words, "
+                  f"{summary.seconds:.1f} s; score with --corpus-index {out}", markup=False)
+
+
 LogDir = Annotated[str | None, typer.Argument(help="Inspect log folder (default logs/).")]
-# The seed's commands parse their own flags (argparse, as the seed did).
-SEED_COMMAND = {"allow_extra_args": True, "ignore_unknown_options": True}
+# The paper repository's commands parse their own flags (argparse, as it did).
+PAPER_REPO_COMMAND = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
 def _print_board(board: Leaderboard) -> None:
@@ -377,10 +404,10 @@ def bundle(
     console.print(f"wrote {site}/index.html, leaderboard.html, viewer/ and {len(figures)} plots")
 
 
-@app.command("run-experiment", context_settings=SEED_COMMAND, add_help_option=False)
+@app.command("run-experiment", context_settings=PAPER_REPO_COMMAND, add_help_option=False)
 def run_experiment(ctx: typer.Context) -> None:
-    """The seed's command: one task x format; writes the log and a responses JSONL."""
-    from vs_bench.seed_cli import run_experiment as run
+    """The paper repository's command: one task x format; writes the log and a responses JSONL."""
+    from vs_bench.paper_repo_cli import run_experiment as run
 
     plan, log, lines = run(ctx.args)
     for note in plan.notes:
@@ -388,10 +415,10 @@ def run_experiment(ctx: typer.Context) -> None:
     console.print(f"wrote {lines} lines to {plan.output_file}; log: {log.location}")
 
 
-@app.command("analyze-results", context_settings=SEED_COMMAND, add_help_option=False)
+@app.command("analyze-results", context_settings=PAPER_REPO_COMMAND, add_help_option=False)
 def analyze_results(ctx: typer.Context) -> None:
-    """The seed's command: metrics and plots per sample size from responses or logs."""
-    from vs_bench.seed_cli import analyze_results as analyze
+    """The paper repository's command: metrics and plots per sample size from responses or logs."""
+    from vs_bench.paper_repo_cli import analyze_results as analyze
 
     written, notes = analyze(ctx.args)
     console.print(f"wrote {len(written)} files under the output dir:")

@@ -1,6 +1,7 @@
-"""The seed's commands, ``run-experiment`` and ``analyze-results``, over the same machinery.
+"""The command line of the paper authors' repository (CHATS-lab/verbalized-sampling),
+``run-experiment`` and ``analyze-results``, over the same machinery.
 
-They keep the seed's flags (argparse, as the seed had them) and map each one to an
+They keep that repository's flags (argparse, as it had them) and map each one to an
 Inspect setting: ``run-experiment`` is an Inspect eval of ``vs_bench/<task>_<format>``
 that also writes the responses in the paper's JSONL shape; ``analyze-results`` reads
 such files or Inspect logs and writes sample-size metrics and plots.
@@ -71,7 +72,7 @@ def experiment_parser() -> _Parser:
 
     parser = _Parser(
         prog="vs-bench run-experiment",
-        description="The seed's command: one task in one format, as an Inspect eval. "
+        description="The paper repository's command: one task in one format, as an Inspect eval. "
         "Writes the Inspect log and the responses in the paper's JSONL shape.",
     )
     parser.add_argument("--task", required=True, choices=list(FAMILIES), metavar="TASK",
@@ -79,7 +80,8 @@ def experiment_parser() -> _Parser:
     parser.add_argument("--model-name", required=True,
                         help="any Inspect model, e.g. openai/gpt-4.1 or random/python")
     parser.add_argument("--format", default="direct",
-                        help=f"format or seed alias: {', '.join([*FORMATS, *ALIASES])}")
+                        help="format or the paper repository's method name: "
+                        f"{', '.join([*FORMATS, *ALIASES])}")
     parser.add_argument("--temperature", type=_unit(0.0, 2.0), default=0.7)
     parser.add_argument("--top-p", type=_unit(0.0, 1.0), default=1.0)
     parser.add_argument("--num-responses", type=_positive, default=10,
@@ -102,7 +104,7 @@ def experiment_parser() -> _Parser:
 
 @dataclass(frozen=True)
 class Experiment:
-    """The Inspect settings the seed's flags map to."""
+    """The Inspect settings the paper repository's flags map to."""
 
     task: str  # registered task name, vs_bench/<task>_<format> without the prefix
     model: str
@@ -167,7 +169,7 @@ def run_experiment(argv: Sequence[str]) -> tuple[Experiment, EvalLog, int]:
     eval_args = dict(plan.eval_args)
     log_dir = eval_args.pop("log_dir")
     max_connections = eval_args.pop("max_connections", None)
-    # the seed's logs/ holds one experiment after another: other tasks' logs stay
+    # the paper repository's logs/ holds one experiment after another: other tasks' logs stay
     logs = run_items([SuiteItem(plan.family, plan.format, plan.task_args)], [plan.model], log_dir,
                      max_connections, log_dir_allow_dirty=True, **eval_args)
     log = logs[0] if logs[0].samples else read_eval_log(logs[0].location)
@@ -205,15 +207,15 @@ def write_responses(log: EvalLog, path: Path) -> int:
 def analysis_parser() -> _Parser:
     parser = _Parser(
         prog="vs-bench analyze-results",
-        description="The seed's command: metrics and plots at several sample sizes, from "
-        "response files (*.jsonl) or Inspect logs in a folder.",
+        description="The paper repository's command: metrics and plots at several sample "
+        "sizes, from response files (*.jsonl) or Inspect logs in a folder.",
     )
     parser.add_argument("--target-dir", type=Path, required=True,
                         help="folder with *.jsonl response files and/or Inspect logs")
     parser.add_argument("--output-dir", type=Path, default=Path("analysis"))
     parser.add_argument("--sizes", nargs="+", default=None,
                         help="draws per prompt to subsample, comma-separated as in vs-bench "
-                        "plot (default: 1,3,5,10,50; the seed's 1 3 5 10 50 works too)")
+                        "plot (default: 1,3,5,10,50; the paper repository's 1 3 5 10 50 works too)")
     parser.add_argument("--repeats", type=_positive, default=REPEATS,
                         help="random subsets per size")
     parser.add_argument("--seed", type=int, default=SEED)
@@ -237,6 +239,12 @@ def response_draws(path: Path) -> list[PromptDraws]:
     return found
 
 
+def _draws_key(prompts: Sequence[PromptDraws]) -> frozenset[tuple[str, tuple[str, ...]]]:
+    """What a response file and a log share when they hold one experiment: each prompt's
+    texts (in any order: a log pools a prompt's draws over its epochs)."""
+    return frozenset((p.prompt, tuple(sorted(p.texts))) for p in prompts)
+
+
 def _datasets(target: Path) -> tuple[list[tuple[str, list[PromptDraws]]], list[str]]:
     """The draws of each response file and log in ``target``, and notes on logs left out."""
     from inspect_ai.log import list_eval_logs
@@ -244,17 +252,27 @@ def _datasets(target: Path) -> tuple[list[tuple[str, list[PromptDraws]]], list[s
     if not target.is_dir():
         raise VsBenchError(f"--target-dir {target} is not a folder: pass the folder that holds "
                            "the response files or logs")
-    found = [(path.stem, response_draws(path)) for path in sorted(target.rglob("*.jsonl"))]
+    files = [(path, response_draws(path)) for path in sorted(target.rglob("*.jsonl"))]
     notes: list[str] = []
+    runs: list[Run] = []
     if list_eval_logs(str(target)):
         try:
-            runs: list[Run]
             runs, notes = load_runs(target)
         except VsBenchError as ex:  # no usable log: the response files may still do
-            if not found:
+            if not files:
                 raise
-            runs, notes = [], [str(ex)]
-        found += [(f"{slug(r.task)}_{r.format}_{slug(r.model)}", r.draws) for r in runs if r.draws]
+            notes = [str(ex)]
+    logged = {_draws_key(r.draws): r for r in runs if r.draws}
+    found: list[tuple[str, list[PromptDraws]]] = []
+    for path, draws in files:
+        # run-experiment writes its responses beside its log: one experiment, analysed once
+        twin = logged.get(_draws_key(draws))
+        if twin is not None:
+            notes.append(f"{path} holds the draws of the log of {twin.task} {twin.format} "
+                         f"{twin.model}: analysed once, from the log")
+            continue
+        found.append((path.stem, draws))
+    found += [(f"{slug(r.task)}_{r.format}_{slug(r.model)}", r.draws) for r in runs if r.draws]
     if not found:
         raise VsBenchError(f"no *.jsonl response files or Inspect logs in {target}: "
                            "run `vs-bench run-experiment` first")
