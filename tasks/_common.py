@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from inspect_ai import Epochs, Task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer
+from inspect_ai.solver import Solver
 
 from vs_bench import ideal as ideal_sampler
 from vs_bench import prompts
 from vs_bench.answer_set import AnswerSet
 from vs_bench.checks import integer, number
 from vs_bench.errors import VsBenchError
-from vs_bench.formats import Budget, PromptOptions, resolve_format
+from vs_bench.formats import Budget, Format, PromptOptions, resolve_format
 from vs_bench.scorers.calibration_scorer import calibration_scorer
 from vs_bench.scorers.common import epoch_reducer
 from vs_bench.scorers.reference_scorer import from_metadata
@@ -25,6 +26,11 @@ from vs_bench.solver import vs_sampler
 TEMPERATURE = 0.7
 TOP_P = 1.0
 SUBSET_SEED = 42
+
+# A family's own solver (the dialogue families): (format, n, k, m, prompt options) -> the
+# solver and the budget it runs (the shared sampler's checks of n, k, m need not apply).
+SolverFactory = Callable[[Format, object, object, object | None, PromptOptions],
+                         tuple[Solver, Budget]]
 
 
 def seeded_subset(samples: Sequence[Sample], limit: object | None, seed: object) -> list[Sample]:
@@ -78,6 +84,7 @@ def build_task(
     calibrate: bool = False,
     ideal: Sequence[str] = (),
     version: int = 1,
+    solver: SolverFactory | None = None,
 ) -> Task:
     """The Inspect task: one sample per prompt, N draws each in ``format``.
 
@@ -85,13 +92,13 @@ def build_task(
     ``calibrate`` adds the calibration scorer to the VS formats (tasks whose samples
     carry an ``answer_set`` with a reference distribution). ``ideal``: the canned texts
     (keys) an ideal sampler answers samples without an answer set or target with.
+    ``solver``: the family's own solver (default: the vs_bench sampler, ``vs_sampler``).
     """
     samples = [with_ideal(s, ideal) for s in seeded_subset(samples, limit, seed)]
     scorers = scorer if isinstance(scorer, list) else [scorer]
     if not samples:
         raise VsBenchError("the dataset has no prompts: pass a non-empty dataset")
     fmt = resolve_format(str(format))
-    budget = Budget.make(fmt, n, k, m)
     if (
         probability_definition is not None
         and probability_definition not in prompts.PROBABILITY_FIELDS
@@ -108,12 +115,17 @@ def build_task(
         tail=number("tail", tail, 0.0, 1.0) if tail is not None else None,
         definition=probability_definition,  # type: ignore[arg-type]
     )
+    if solver is None:
+        budget = Budget.make(fmt, n, k, m)
+        task_solver = vs_sampler(fmt, budget, options)
+    else:
+        task_solver, budget = solver(fmt, n, k, m, options)
     return Task(
         dataset=MemoryDataset(list(samples)),
         # a bare --epochs N keeps this reducer: counts summed over epochs, rates averaged
         epochs=Epochs(1, epoch_reducer()),
         version=version,
-        solver=vs_sampler(fmt, budget, options),
+        solver=task_solver,
         scorer=scorers + [calibration_scorer()] if calibrate and fmt.probabilities else scorers,
         config=GenerateConfig(
             temperature=number("temperature", temperature, 0.0, 2.0),

@@ -43,7 +43,7 @@ from inspect_ai.scorer import Scorer
 from vs_bench.answer_set import AnswerSet
 from vs_bench.checks import integer
 from vs_bench.errors import VsBenchError
-from vs_bench.tasks._common import SUBSET_SEED, TEMPERATURE, TOP_P, build_task
+from vs_bench.tasks._common import SUBSET_SEED, TEMPERATURE, TOP_P, SolverFactory, build_task
 
 DATA = Path(__file__).parent / "data"
 CANNED_FILE = DATA / "canned.json"
@@ -92,6 +92,11 @@ class Family:
     answers: Callable[[str], AnswerSet] | None = None
     # vs-bench score, the other families
     rescore: Rescoring | None = None
+    # vs-bench score: run-level values over every response of the file (all prompts
+    # pooled), which replace the mean over prompts of the same keys
+    rescore_run: Callable[[list[str]], dict[str, float]] | None = None
+    # own -T parameters -> the family's own solver (None: the vs_bench sampler)
+    solver: Callable[[Own], SolverFactory] | None = None
     # the answer set of one of the family's own prompts, None for any other prompt
     reference: Callable[[str], AnswerSet | None] | None = None
     version: int = 1  # Task(version=...): raise it when the family's scores change meaning
@@ -215,6 +220,7 @@ def _task_function(spec: Family) -> Callable[..., Task]:
             words=integer("words", words, low=1) if words is not None else None,
             ideal=spec.ideal,
             version=spec.version,
+            solver=spec.solver(values) if spec.solver is not None else None,
             **shared,
         )
 
