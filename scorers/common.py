@@ -35,6 +35,11 @@ from vs_bench._inspect_compat import (
 from vs_bench.draws import SampleDraws
 from vs_bench.scorers.catalogue import is_count, keys_of
 
+# Score metadata key of per-draw values that a run-level metric pools over every sample
+# (persuasion's donations, for a KS statistic of the whole run): name -> list of values.
+# The epoch reducer concatenates each list over a prompt's epochs.
+POOLED_KEY = "pooled"
+
 
 def _defined_mean(values: Iterable[float]) -> float:
     defined = [v for v in values if not math.isnan(v)]
@@ -96,7 +101,8 @@ def delivery_notes(draws: SampleDraws) -> list[str]:
 def epoch_reducer() -> ScoreReducer:
     """One score per prompt from its epochs: counts summed, other keys averaged.
 
-    Inspect's default (mean) would report 10 epochs of 100 draws as 100 draws.
+    Inspect's default (mean) would report 10 epochs of 100 draws as 100 draws. The
+    pooled values of the scores' metadata (``POOLED_KEY``) are concatenated.
     """
 
     def reduce(scores: list[Score]) -> Score:
@@ -104,14 +110,35 @@ def epoch_reducer() -> ScoreReducer:
             return Score(
                 value=_defined_mean(float(s.as_float()) for s in scores),
                 explanation=_joined_explanations(scores),
+                metadata=_pooled(scores),
             )
         value = {}
         for key in scores[0].value:
             values = [float(s.value[key]) for s in scores]  # type: ignore[index, arg-type]
             value[key] = sum(values) if is_count(key) else _defined_mean(values)
-        return Score(value=value, explanation=_joined_explanations(scores))
+        return Score(value=value, explanation=_joined_explanations(scores),
+                     metadata=_pooled(scores))
 
     return reduce
+
+
+def _pooled(scores: list[Score]) -> dict[str, Any] | None:
+    """The scores' pooled values, each list concatenated over the scores (None: none)."""
+    lists: dict[str, list[Any]] = {}
+    for score in scores:
+        for name, values in ((score.metadata or {}).get(POOLED_KEY) or {}).items():
+            lists.setdefault(name, []).extend(values)
+    return {POOLED_KEY: lists} if lists else None
+
+
+def pooled_values(scores: Iterable[SampleScore], name: str) -> list[Any]:
+    """Every sample's pooled values called ``name``, in sample order (a run-level metric's
+    input)."""
+    return [
+        value
+        for s in scores
+        for value in ((s.score.metadata or {}).get(POOLED_KEY) or {}).get(name, [])
+    ]
 
 
 def _joined_explanations(scores: list[Score]) -> str | None:
