@@ -20,6 +20,7 @@ from inspect_ai.dataset import Sample
 from inspect_ai.scorer import Scorer
 
 from vs_bench.errors import VsBenchError
+from vs_bench.scorers.creativity_scorer import creativity_scorer
 from vs_bench.scorers.diversity_scorer import diversity_scorer, diversity_scoring
 from vs_bench.scorers.quality_scorer import quality_scorer
 from vs_bench.tasks._family import DATA, Own, canned_texts, family
@@ -159,12 +160,18 @@ def creative_family(
         field: str = "prompt",
         split: str = "train",
         embedder: str | None = None,
+        corpus_index: str | None = None,
+        corpus: str | None = None,
     ) -> list[Sample]:
         source = dataset if dataset is not None else prompts_file
         return [Sample(input=p, id=i) for i, p in enumerate(load_prompts(source, field, split), 1)]
 
     def scorers(own: Own) -> list[Scorer]:
-        return [diversity_scorer(own["embedder"]), quality_scorer(rubric)]
+        chosen = [diversity_scorer(own["embedder"]), quality_scorer(rubric)]
+        # no corpus: no creativity index (never guessed); docs/creativity.md says how to get one
+        if own["corpus_index"] is not None or own["corpus"] is not None:
+            chosen.append(creativity_scorer(own["corpus_index"], own["corpus"]))
+        return chosen
 
     builder.__doc__ = doc + ARGS
     return family(
@@ -181,6 +188,10 @@ ARGS = """
         field: the key or column of the prompt in ``dataset``.
         split: the split of a Hugging Face ``dataset``.
         embedder: the semantic-diversity embedder (default: packaged all-MiniLM-L6-v2).
+        corpus_index: a local corpus index folder (vs-bench index-corpus): adds the
+            creativity index.
+        corpus: api:<index> of infini-gram's public API (e.g. api:v4_rpj_llama_s4): adds
+            the creativity index against that corpus (needs network).
 """
 
 poem = creative_family(

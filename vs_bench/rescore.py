@@ -30,6 +30,7 @@ from vs_bench.scorers.common import run_level_metric
 from vs_bench.scorers.distribution_scorer import distribution_score
 
 if TYPE_CHECKING:
+    from vs_bench.corpus import Corpus
     from vs_bench.tasks._family import Family
 
 # Replies were parsed before they were written, so parse failures are not in the file,
@@ -157,16 +158,25 @@ def _run_level(key: str, values: list[float]) -> float:
 
 
 def score_responses(
-    path: str | Path, task: str, ground_truth: Mapping[str, AnswerSet] | None = None
+    path: str | Path,
+    task: str,
+    ground_truth: Mapping[str, AnswerSet] | None = None,
+    corpus: Corpus | None = None,
 ) -> dict[str, Any]:
     """Run-level metrics, the total ``n`` and ``per_prompt`` rows of a response file.
 
     ``ground_truth``: question -> answer set (``--ground-truth``) for an answer-set
     family; a prompt it holds is scored against it, others against the family's own.
+    ``corpus`` (creative families, ``--corpus-index``): adds the creativity index, each
+    prompt's row holding its texts' values (``creativity_per_text``).
     """
+    from vs_bench.scorers.creativity_scorer import creativity_scores
+
     spec = family_spec(task)
     if ground_truth is not None and spec.answers is None:
         raise VsBenchError(f"--ground-truth applies to answer-set tasks, not {task}: drop it")
+    if corpus is not None and spec.kind != "creative":
+        raise VsBenchError(f"--corpus-index applies to the creative tasks, not {task}: drop it")
     per_prompt: list[dict[str, Any]] = []
     for prompt, responses in read_response_items(path).items():
         texts = [r.text for r in responses]
@@ -176,9 +186,17 @@ def score_responses(
         else:
             assert spec.rescore is not None, f"family {spec.name} declares no rescoring"
             values = spec.rescore(prompt, texts, [r.probability for r in responses])
-        per_prompt.append({"prompt": prompt, **values, "n": len(texts)})
-    # every key of any prompt (calibration only where probabilities were stated)
-    keys = list(dict.fromkeys(k for row in per_prompt for k in row if k not in ("prompt", "n")))
+        row: dict[str, Any] = {"prompt": prompt, **values, "n": len(texts)}
+        if corpus is not None:
+            found = creativity_scores(corpus, texts)
+            row |= found.values
+            row["creativity_per_text"] = [None if math.isnan(v) else v for v in found.per_text]
+        per_prompt.append(row)
+    # every metric key of any prompt (calibration only where probabilities were stated)
+    keys = list(dict.fromkeys(
+        k for row in per_prompt for k in row
+        if k not in ("prompt", "n") and not isinstance(row[k], list)
+    ))
     for row in per_prompt:
         for key in keys:
             row.setdefault(key, math.nan)

@@ -1,0 +1,89 @@
+"""Inspect adapter: the creativity index of a sample's N draws against a reference corpus.
+
+The formula and the word rules are in ``scorers.creativity``; the corpora (a local
+infini-gram index, or infini-gram's public API) in ``vs_bench.corpus``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import anyio
+from inspect_ai.scorer import Score, Scorer, Target, scorer
+from inspect_ai.solver import TaskState
+
+from vs_bench.corpus import HOW_TO_GET_ONE, Corpus, open_corpus
+from vs_bench.draws import SampleDraws
+from vs_bench.errors import VsBenchError
+from vs_bench.scorers.catalogue import CREATIVITY, keys_of
+from vs_bench.scorers.common import scorer_metrics
+from vs_bench.scorers.creativity import SPAN_LENGTHS, creativity_index, uniqueness_profile
+
+KEYS = keys_of(CREATIVITY)
+
+
+@dataclass(frozen=True)
+class CreativityScores:
+    """One prompt's texts against a corpus."""
+
+    per_text: list[float]  # creativity index of each text, NaN for a text without words
+    uniqueness: dict[int, float]  # L -> mean L-uniqueness over the texts with words
+
+    @property
+    def values(self) -> dict[str, float]:
+        """The catalogue keys: the mean index over the texts with words, and how many
+        texts had none (their index is undefined)."""
+        scored = [v for v in self.per_text if not math.isnan(v)]
+        mean = math.fsum(scored) / len(scored) if scored else math.nan
+        return {"creativity_index": mean, "creativity_unscored": float(len(self.per_text)
+                                                                         - len(scored))}
+
+
+def creativity_scores(corpus: Corpus, texts: list[str]) -> CreativityScores:
+    """The creativity index of each of ``texts`` against ``corpus``."""
+    per_text: list[float] = []
+    sums = dict.fromkeys(SPAN_LENGTHS, 0.0)
+    for text in texts:
+        matches = corpus.matches(text)
+        per_text.append(creativity_index(matches))
+        if matches:
+            for length, value in uniqueness_profile(matches).items():
+                sums[length] += value
+    scored = sum(not math.isnan(v) for v in per_text)
+    return CreativityScores(
+        per_text, {k: v / scored if scored else math.nan for k, v in sums.items()}
+    )
+
+
+@scorer(metrics=scorer_metrics(CREATIVITY))
+def creativity_scorer(corpus_index: str | None = None, corpus: str | None = None) -> Scorer:
+    """Creativity index (Lu et al. 2024) of the N draws: sum over L = 5..12 of the share
+    of words outside any corpus span of >= L words.
+
+    ``corpus_index``: a local index folder (``vs-bench index-corpus``); ``corpus``:
+    ``api:<index>`` of infini-gram's public API. One of the two.
+    """
+    source = open_corpus(corpus_index, corpus)
+    if source is None:
+        raise VsBenchError(f"the creativity index needs a corpus: {HOW_TO_GET_ONE}")
+
+    async def score(state: TaskState, target: Target) -> Score:
+        draws = SampleDraws.load(state.store)
+        # engine queries (or HTTP requests) block: off the event loop, so other samples go on
+        found = await anyio.to_thread.run_sync(creativity_scores, source, draws.texts)
+        values = found.values
+        scored = len(found.per_text) - int(values["creativity_unscored"])
+        return Score(
+            value={k: values[k] for k in KEYS},
+            answer=state.output.completion,
+            explanation=f"creativity index {values['creativity_index']:.2f} (0-8) over "
+            f"{scored} texts against {source.name}",
+            metadata={
+                "corpus": source.name,
+                "per_text": [None if math.isnan(v) else v for v in found.per_text],
+                "uniqueness": {str(k): v for k, v in found.uniqueness.items()},
+            },
+        )
+
+    return score
