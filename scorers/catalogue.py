@@ -35,6 +35,7 @@ SAFETY = "safety"
 SYNTHETIC_MATH = "synthetic_math"
 SYNTHETIC_NEGATIVE = "synthetic_negative"
 CREATIVITY = "creativity"  # creative families given a reference corpus
+PERSUASION = "persuasion"  # the dialogue simulation (donations, the persuadee's replies)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ _D, _V, _C, _Q = (DISTRIBUTION,), (DIVERSITY,), (CALIBRATION,), (QUALITY,)
 _DV = (DISTRIBUTION, DIVERSITY)
 _R, _DR = (REFERENCE,), (DISTRIBUTION, REFERENCE)
 _GRADED = (FACTUAL, SAFETY, SYNTHETIC_MATH, SYNTHETIC_NEGATIVE)
-_DRFS = (DISTRIBUTION, DIVERSITY, REFERENCE, FACTUAL, SAFETY)
+_DRFS = (DISTRIBUTION, DIVERSITY, REFERENCE, FACTUAL, SAFETY, PERSUASION)
+_VP = (DIVERSITY, PERSUASION)
 
 # one row a line pair: a table reads better than the formatter's one field a line
 # fmt: off
@@ -94,16 +96,23 @@ CATALOGUE: Mapping[str, MetricSpec] = _rows(
                "Hill number of order 1, exp(Shannon entropy): effective number of answers", _D),
     MetricSpec("chao1", "Chao1", True, "rate", True, "answers",
                "bias-corrected Chao1 estimate of the distinct answers reachable", _D),
+    MetricSpec("donation_ks", "donation KS", False, "rate", True, "0-1",
+               "Kolmogorov-Smirnov statistic between the run's simulated donations and the 982 "
+               "human ones of PersuasionForGood (all samples pooled)", (PERSUASION,)),
+    MetricSpec("donation_l1", "donation L1", False, "rate", True, "0-2",
+               "Σ |simulated − human| share over 8 bins of $0.25 on [0, 2] (all samples pooled)",
+               (PERSUASION,)),
     MetricSpec("semantic_diversity", "semantic diversity", True, "rate", True, "0-100",
-               "mean pairwise 1 − cosine similarity of the response embeddings, x100", _V),
+               "mean pairwise 1 − cosine similarity of the response embeddings, x100 "
+               "(persuasion: the persuadee's replies within a dialogue)", _VP),
     MetricSpec("rouge_l", "ROUGE-L", False, "rate", True, "0-100",
                "mean pairwise ROUGE-L F1 between responses, x100", _V),
     MetricSpec("distinct_1", "distinct-1", True, "rate", True, "0-100",
-               "distinct unigrams / unigrams over the responses, x100", _V),
+               "distinct unigrams / unigrams over the responses, x100", _VP),
     MetricSpec("distinct_2", "distinct-2", True, "rate", True, "0-100",
-               "distinct bigrams / bigrams over the responses, x100", _V),
+               "distinct bigrams / bigrams over the responses, x100", _VP),
     MetricSpec("distinct_3", "distinct-3", True, "rate", True, "0-100",
-               "distinct trigrams / trigrams over the responses, x100", _V),
+               "distinct trigrams / trigrams over the responses, x100", _VP),
     MetricSpec("self_bleu", "self-BLEU", False, "rate", True, "0-100",
                "mean BLEU-4 of each response against the others, x100", _V),
     MetricSpec("vendi", "Vendi", True, "rate", True, "1-N responses",
@@ -176,18 +185,33 @@ CATALOGUE: Mapping[str, MetricSpec] = _rows(
                (SAFETY,)),
     # --- creative details
     MetricSpec("mean_length", "mean length", None, "rate", False, "words",
-               "mean number of whitespace tokens per response", _V),
+               "mean number of whitespace tokens per response", _VP),
+    # --- persuasion details
+    MetricSpec("donation_ks_p", "donation KS p", True, "rate", False, "0-1",
+               "p-value of the two-sample KS test of donation_ks (low: unlike the human "
+               "donations)", (PERSUASION,)),
+    MetricSpec("donation_mean", "mean donation", None, "rate", False, "$ (0-2)",
+               "mean simulated donation (the 982 human donations: $0.352)", (PERSUASION,)),
+    MetricSpec("donation_valid_rate", "donation valid", True, "rate", False, "0-1",
+               "final statements stating an amount in [0, 2] / dialogues simulated",
+               (PERSUASION,)),
+    MetricSpec("flesch_kincaid", "Flesch-Kincaid", None, "rate", False, "grade",
+               "mean Flesch-Kincaid grade of the persuadee's replies (textstat)", (PERSUASION,)),
     # --- counts
     MetricSpec("n_valid", "valid draws", None, "count", False, "draws",
-               "draws inside the answer set", _DR),
+               "draws inside the answer set (persuasion: donations in [0, 2])",
+               _DR + (PERSUASION,)),
     MetricSpec("n_draws", "draws", None, "count", False, "draws",
                "candidates recorded", (DIVERSITY, FACTUAL, SAFETY)),
     MetricSpec("parse_failures", "parse failures", None, "count", False, "replies",
                "replies that did not parse", _DRFS),
+    MetricSpec("donation_invalid", "invalid donations", None, "count", False, "dialogues",
+               "dialogues whose final statement states no amount in [0, 2], or that ended "
+               "early (a turn without a parsed reply)", (PERSUASION,)),
     MetricSpec("over_delivered", "over-delivered", None, "count", False, "candidates",
-               "candidates beyond the k asked for in a reply (dropped)", _DV),
+               "candidates beyond the k asked for in a reply (dropped)", _DV + (PERSUASION,)),
     MetricSpec("under_delivered", "under-delivered", None, "count", False, "candidates",
-               "candidates short of the k asked for in a reply", _DV),
+               "candidates short of the k asked for in a reply", _DV + (PERSUASION,)),
     MetricSpec("creativity_unscored", "no words", None, "count", False, "responses",
                "responses without a word (creativity index undefined)", (CREATIVITY,)),
     MetricSpec("quality_judged", "judged", None, "count", False, "responses",
