@@ -211,12 +211,15 @@ def sampler_request(messages: list[ChatMessage]) -> tuple[_Request, AnswerSet]:
     """What the last turn asks for, and the sample's reference, from the request's data.
 
     The vs_bench solver puts both on its user messages (``formats.request_metadata``):
-    the reply shape and count on every turn, the reference on the first.
+    the reply shape and count on every turn, the reference on the first. A dialogue
+    (``vs_bench.dialogue``) puts a reference on each partner message, its latest the one
+    that holds: the reference is the last one given.
     """
     users = [m for m in messages if isinstance(m, ChatMessageUser)]
-    first = (users[0].metadata or {}).get(REQUEST_KEY) if users else None
-    last = (users[-1].metadata or {}).get(REQUEST_KEY) if users else None
-    if not first or not last or "ideal" not in first:
+    requests = [(m.metadata or {}).get(REQUEST_KEY) or {} for m in users]
+    ideal = next((r["ideal"] for r in reversed(requests) if "ideal" in r), None)
+    last = requests[-1] if requests else None
+    if not last or ideal is None:
         prompt = users[0].text[:80] if users else ""
         raise VsBenchError(
             f"random/python knows no answer set for the prompt {prompt!r}: it answers the "
@@ -224,4 +227,4 @@ def sampler_request(messages: list[ChatMessage]) -> tuple[_Request, AnswerSet]:
         )
     reply = last["reply"]
     request = _Request(reply["shape"], int(reply["count"]), reply["field"], reply["reasoning"])
-    return request, answers_of(first["ideal"])
+    return request, answers_of(ideal)
