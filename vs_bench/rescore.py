@@ -10,7 +10,9 @@ an answer-set family names the answer set of a prompt (``answers``), scored by t
 distribution metrics and, where responses state probabilities, the calibration keys;
 any other family has its own ``rescore(prompt, texts, probabilities)``. Run-level
 values are the mean over prompts where a metric is defined (NaN = undefined), as in
-the Inspect runs; the count keys of the metric catalogue are summed instead.
+the Inspect runs; the count keys of the metric catalogue are summed instead. A family
+with ``rescore_run`` (persuasion's donation metrics) gives its run-level values from
+every response of the file pooled.
 """
 
 from __future__ import annotations
@@ -178,8 +180,10 @@ def score_responses(
     if corpus is not None and spec.kind != "creative":
         raise VsBenchError(f"--corpus-index applies to the creative tasks, not {task}: drop it")
     per_prompt: list[dict[str, Any]] = []
+    every: list[str] = []  # all texts of the file, for a family's run-level values
     for prompt, responses in read_response_items(path).items():
         texts = [r.text for r in responses]
+        every += texts
         if spec.answers is not None:
             known = (ground_truth or {}).get(prompt)
             values = answer_set_values(known or spec.answers(prompt), responses)
@@ -201,6 +205,8 @@ def score_responses(
         for key in keys:
             row.setdefault(key, math.nan)
     result: dict[str, Any] = {k: _run_level(k, [row[k] for row in per_prompt]) for k in keys}
+    if spec.rescore_run is not None:  # values of all responses pooled, not a mean of prompts
+        result |= spec.rescore_run(every)
     result |= {"n": sum(row["n"] for row in per_prompt), "prompts": len(per_prompt)}
     return result | {"per_prompt": per_prompt}
 
