@@ -23,6 +23,9 @@ import pytest
 from tests.utils.cli import run_cli
 from tests.utils.evals import draws, metric, run
 from vs_bench import corpus as corpora
+from vs_bench.analysis.creativity_plots import creativity_figure, creativity_figures
+from vs_bench.analysis.render import slug
+from vs_bench.analysis.runs import read_run
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers.creativity import (
     MAX_SPAN,
@@ -424,6 +427,18 @@ def test_poem_task_scores_the_creativity_index(tmp_path: Path) -> None:
     means = [sum(row) / len(row) for row in expected]
     assert metric(log, "creativity_index") == pytest.approx(sum(means) / len(means))
     assert metric(log, "creativity_unscored") == 0
+    # the plot of the index per format: the bar is the logged mean, the dots the prompts
+    logged = read_run(log)
+    assert sorted(logged.per_prompt["creativity_index"].values()) == pytest.approx(sorted(means))
+    figure = creativity_figure("poem", [logged])
+    (ax,) = figure.axes
+    assert [bar.get_height() for bar in ax.patches] == pytest.approx([sum(means) / len(means)])
+    dots = ax.collections[0].get_offsets()
+    assert sorted(float(y) for _, y in dots) == pytest.approx(sorted(means))
+    written = creativity_figures([logged], tmp_path / "plots")
+    assert logged.task.startswith("poem")
+    stem = f"creativity_{slug(logged.task)}"
+    assert [p.name for p in written] == [f"{stem}.png", f"{stem}.svg"]
 
 
 def test_without_a_corpus_there_is_no_creativity_index() -> None:
