@@ -53,7 +53,7 @@ async def partitioner_classes(
 ) -> tuple[list[int] | None, str | None]:
     """Classes of ``texts`` from the partitioner role's one reply: (classes, None), or
     (None, the parse error) when the reply does not parse."""
-    partitioner = get_model(role=PARTITIONER_ROLE)
+    partitioner = get_model(role=PARTITIONER_ROLE, required=True)  # callers check it is bound
     output = await partitioner.generate(partition_prompt(request, texts))
     try:
         return parse_partition(output.completion, len(texts)).tolist(), None
@@ -85,7 +85,7 @@ def diversity_scorer(embedder: str | None = None) -> Scorer:
         classes: list[int] | None = embedded
         partition, partition_error = EMBEDDING_PARTITION, None
         if PARTITIONER_ROLE in model_roles() and len(draws.texts) > 1:
-            partition = f"partitioner {get_model(role=PARTITIONER_ROLE)}"
+            partition = f"partitioner {get_model(role=PARTITIONER_ROLE, required=True)}"
             classes, partition_error = await partitioner_classes(state.input_text, draws.texts)
             values["distinct_k"] = math.nan if classes is None else distinct_k(classes)
         values["partition_parse_failures"] = float(partition_error is not None)

@@ -22,7 +22,8 @@ def no_grader(what: str) -> str:
 
 def grader() -> Model | None:
     """The eval's grader model, or None when no `grader` role was given."""
-    return get_model(role=GRADER_ROLE) if GRADER_ROLE in model_roles() else None
+    # required: the role is bound (checked), never the model under evaluation grading itself
+    return get_model(role=GRADER_ROLE, required=True) if GRADER_ROLE in model_roles() else None
 
 
 @dataclass

@@ -40,7 +40,7 @@ def quality_scorer(rubric: str) -> Scorer:
                        "utility_k": math.nan},
                 explanation=NO_GRADER,
             )
-        grader = get_model(role=GRADER_ROLE)
+        grader = get_model(role=GRADER_ROLE, required=True)  # bound: checked above
         texts = SampleDraws.load(state.store).texts
         outputs = await asyncio.gather(
             *(grader.generate(chosen.prompt(state.input_text, text)) for text in texts)

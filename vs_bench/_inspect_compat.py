@@ -2,6 +2,7 @@
 
 Pinned to inspect-ai 0.3.285; an upgrade that moves one of these breaks here first.
 """
+# inspect-evals-lint: ignore-file[IECQ001] -- the one module of private imports, reasons below
 
 from __future__ import annotations
 
