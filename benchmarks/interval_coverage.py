@@ -1,13 +1,21 @@
-"""Coverage and false-positive rate of the verdict's statistics (vs_bench.analysis.stats).
+"""Coverage and false-positive rate of the report's statistics (vs_bench.analysis.stats,
+vs_bench.analysis.resampling), for every kind of primary metric.
 
-Simulates known samplers and counts how often the 95% intervals contain the true value
-and how often the comparisons reject at p <= 0.05 when both formats sample alike:
+Simulates known samplers and counts how often the 95% intervals contain the true value,
+how often the comparisons reject at p < 0.05 when both formats sample alike, and whether
+each comparison's interval excludes 0 exactly when its p < 0.05 (must be 100%):
 
 - KL: N = 100 and 600 draws over K = 6, 10, 50 answers (one prompt; and three prompts
   with K = 6, 10, 50 at once), from the ideal sampler (uniform, KL = 0) and a collapsed
   one (80% of the mass on one answer, the rest uniform over the others);
 - semantic diversity: synthetic embeddings (Gaussian clusters in 32 dimensions: eight
-  equally likely clusters, or 80% of the texts in one), 10 texts x 3 prompts and 30 x 1.
+  equally likely clusters, or 80% of the texts in one), 10 texts x 3 prompts and 30 x 1;
+- TV against a reference (target_dist's 0.5/0.3/0.2 target, one prompt, N = 100): the
+  ideal sampler (TV = 0) and a skewed one (0.7/0.2/0.1);
+- rates (top-1 accuracy, refusal rate: one 0/1 value per prompt): 20 and 50 prompts at
+  rates 0.1 and 0.6, comparisons of two formats on the same prompts.
+
+Every comparison is ``inference.compare``: MOVER of the two intervals, p its inversion.
 
 Targets: coverage >= 93% at nominal 95%; false-positive rate <= the binomial 99% upper
 bound of 5% for the replicate count. Prints a markdown table with PASS/FAIL per row.
@@ -25,14 +33,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from vs_bench.analysis.stats import (
-    RESAMPLES,
-    diversity_compare,
-    diversity_estimate,
-    kl_compare,
-    kl_estimate,
-    pairwise_distances,
+from vs_bench.analysis.inference import (
+    Comparison,
+    ReferenceDraws,
+    compare,
+    diversity_interval,
+    kl_interval,
+    reference_interval,
+    units_interval,
 )
+from vs_bench.analysis.stats import diversity_estimate, kl_estimate, pairwise_distances
 
 COVERAGE_TARGET = 0.93
 ALPHA = 0.05
@@ -43,6 +53,25 @@ CLUSTERS = 8
 TRUTH_TEXTS = 3000  # texts behind a sampler's true diversity (4.5 million pairs)
 
 Rng = np.random.Generator
+AGREES = "CI agrees with p"
+
+
+def agrees(cmp: Comparison) -> bool:
+    """The interval excludes 0 exactly when p < ALPHA."""
+    return (not cmp.lo <= 0.0 <= cmp.hi) == (cmp.p < ALPHA)
+
+
+def comparison_rows(statistic: str, setting: str, replicates: int, rejected: int, hits: int,
+                    agreed: int, null: bool) -> list[Row]:
+    """A comparison's rows: false positives (when both sides sample alike), coverage of
+    the difference, and the interval's agreement with the p-value."""
+    rows = [Row(f"{statistic} test", setting, replicates, "false positives",
+                rejected / replicates)] if null else []
+    rows.append(Row(f"{statistic} difference interval", setting, replicates, "coverage",
+                    hits / replicates))
+    rows.append(Row(f"{statistic} difference interval", setting, replicates, AGREES,
+                    agreed / replicates))
+    return rows
 
 
 def ideal(k: int) -> np.ndarray:
@@ -64,21 +93,25 @@ class Row:
     statistic: str
     setting: str
     replicates: int
-    figure: str  # "coverage" or "false positives"
+    figure: str  # "coverage", "false positives" or "CI agrees with p"
     rate: float
 
     @property
     def limit(self) -> float:
         if self.figure == "coverage":
             return COVERAGE_TARGET
+        if self.figure == AGREES:
+            return 1.0
         return float(stats.binom.ppf(0.99, self.replicates, ALPHA)) / self.replicates
 
     @property
     def passed(self) -> bool:
-        return self.rate >= self.limit if self.figure == "coverage" else self.rate <= self.limit
+        return self.rate <= self.limit if self.figure == "false positives" else (
+            self.rate >= self.limit)
 
     def line(self) -> str:
-        target = f">= {self.limit:.0%}" if self.figure == "coverage" else f"<= {self.limit:.1%}"
+        target = f"<= {self.limit:.1%}" if self.figure == "false positives" else (
+            f">= {self.limit:.0%}")
         return (
             f"| {self.statistic} | {self.setting} | {self.replicates} | {self.figure} | "
             f"{self.rate:.1%} | {target} | {'PASS' if self.passed else 'FAIL'} |"
@@ -150,29 +183,16 @@ def kl_rows(replicates: int, resamples: int, rng: Rng) -> list[Row]:
                 )
             # comparisons: both ideal (H0 true), and collapsed vs ideal (difference known)
             for a, b in (("ideal", "ideal"), ("collapsed", "ideal")):
-                rejected = hits = 0
+                rejected = hits = agreed = 0
                 diff = truth[a] - truth[b]
                 for _ in range(replicates):
-                    cmp = kl_compare(
-                        counts_of(samplers[a], n, rng),
-                        counts_of(samplers[b], n, rng),
-                        seed=int(rng.integers(2**31)),
-                        resamples=resamples,
-                    )
-                    rejected += cmp.p <= ALPHA
+                    cmp = compare(kl_interval(counts_of(samplers[a], n, rng)),
+                                  kl_interval(counts_of(samplers[b], n, rng)))
+                    rejected += cmp.p < ALPHA
                     hits += cmp.lo <= diff <= cmp.hi
-                setting = f"{a} vs {b}, N={n}, {label}"
-                if a == b:
-                    rows.append(
-                        Row(
-                            "KL test", setting, replicates, "false positives", rejected / replicates
-                        )
-                    )
-                rows.append(
-                    Row(
-                        "KL difference interval", setting, replicates, "coverage", hits / replicates
-                    )
-                )
+                    agreed += agrees(cmp)
+                rows += comparison_rows("KL", f"{a} vs {b}, N={n}, {label}", replicates,
+                                        rejected, hits, agreed, a == b)
     return rows
 
 
@@ -235,34 +255,77 @@ def diversity_rows(replicates: int, resamples: int, rng: Rng) -> list[Row]:
                 )
             )
         for a, b in (("diverse", "diverse"), ("collapsed", "collapsed"), ("collapsed", "diverse")):
-            rejected = hits = 0
+            rejected = hits = agreed = 0
             diff = truth[a] - truth[b]
             for _ in range(replicates):
-                cmp = diversity_compare(
-                    draw(a), draw(b), seed=int(rng.integers(2**31)), resamples=resamples
-                )
-                rejected += cmp.p <= ALPHA
+                cmp = compare(diversity_interval(draw(a)), diversity_interval(draw(b)),
+                              bounds=(-100.0, 100.0))
+                rejected += cmp.p < ALPHA
                 hits += cmp.lo <= diff <= cmp.hi
-            setting = f"{a} vs {b}, {label}"
-            if a == b:
-                rows.append(
-                    Row(
-                        "diversity test",
-                        setting,
-                        replicates,
-                        "false positives",
-                        rejected / replicates,
-                    )
-                )
-            rows.append(
-                Row(
-                    "diversity difference interval",
-                    setting,
-                    replicates,
-                    "coverage",
-                    hits / replicates,
-                )
+                agreed += agrees(cmp)
+            rows += comparison_rows("diversity", f"{a} vs {b}, {label}", replicates, rejected,
+                                    hits, agreed, a == b)
+    return rows
+
+
+TARGET = np.array([0.5, 0.3, 0.2])  # target_dist's first target
+
+
+def reference_rows(replicates: int, resamples: int, rng: Rng, n: int = 100) -> list[Row]:
+    """TV against the target: interval of one format, comparison of two."""
+    samplers = {"ideal": TARGET, "skewed": np.array([0.7, 0.2, 0.1])}
+    truth = {name: 0.5 * float(np.abs(p - TARGET).sum()) for name, p in samplers.items()}
+
+    def draws(name: str) -> list[ReferenceDraws]:
+        index = rng.choice(TARGET.size, size=n, p=samplers[name])
+        return [ReferenceDraws(index, np.full(n, np.nan), TARGET)]
+
+    rows = []
+    for name in samplers:
+        hits = 0
+        for _ in range(replicates):
+            _, lo, hi = reference_interval("tv", draws(name), seed=int(rng.integers(2**31)),
+                                           resamples=resamples)(0.95)
+            hits += lo <= truth[name] <= hi
+        rows.append(Row("TV interval", f"{name}, N={n}, K=3", replicates, "coverage",
+                        hits / replicates))
+    for a, b in (("ideal", "ideal"), ("skewed", "ideal")):
+        rejected = hits = agreed = 0
+        for _ in range(replicates):
+            cmp = compare(
+                reference_interval("tv", draws(a), int(rng.integers(2**31)), resamples),
+                reference_interval("tv", draws(b), int(rng.integers(2**31)), resamples),
             )
+            rejected += cmp.p < ALPHA
+            hits += cmp.lo <= truth[a] - truth[b] <= cmp.hi
+            agreed += agrees(cmp)
+        rows += comparison_rows("TV", f"{a} vs {b}, N={n}, K=3", replicates, rejected, hits,
+                                agreed, a == b)
+    return rows
+
+
+def rate_rows(replicates: int, resamples: int, rng: Rng) -> list[Row]:
+    """A 0/1 value per prompt (top-1 accuracy, refusal): Wilson interval, paired test."""
+    rows = []
+    for prompts in (20, 50):
+        for rate in (0.1, 0.6):
+            hits = 0
+            for _ in range(replicates):
+                _, lo, hi = units_interval(list(rng.random(prompts) < rate), rate=True)(0.95)
+                hits += lo <= rate <= hi
+            rows.append(Row("rate interval", f"rate {rate}, {prompts} prompts", replicates,
+                            "coverage", hits / replicates))
+        # the same prompts on both sides, each format's answers drawn independently
+        for a, b in ((0.6, 0.6), (0.6, 0.3)):
+            rejected = hits = agreed = 0
+            for _ in range(replicates):
+                cmp = compare(units_interval(list(rng.random(prompts) < a), rate=True),
+                              units_interval(list(rng.random(prompts) < b), rate=True))
+                rejected += cmp.p < ALPHA
+                hits += cmp.lo <= a - b <= cmp.hi
+                agreed += agrees(cmp)
+            rows += comparison_rows("rate", f"{a} vs {b}, {prompts} prompts", replicates,
+                                    rejected, hits, agreed, a == b)
     return rows
 
 
@@ -280,7 +343,7 @@ def main() -> None:
         "--resamples",
         type=int,
         default=999,
-        help="permutations per test here (the level is exact for any count)",
+        help="bootstrap resamples per comparison here (the report uses more)",
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
@@ -296,7 +359,9 @@ def main() -> None:
     else:
         rows = kl_rows(args.replicates, args.resamples, rng)
         rows += diversity_rows(args.replicates, args.resamples, rng)
-    tests = "" if args.stress else f", {args.resamples} permutations per test"
+        rows += reference_rows(args.replicates, args.resamples, rng)
+        rows += rate_rows(args.replicates, args.resamples, rng)
+    tests = "" if args.stress else f", {args.resamples} bootstrap resamples per comparison"
     print(f"Nominal level 95%, seed {args.seed}{tests}.\n")
     print("| statistic | setting | replicates | figure | rate | target | result |")
     print("|---|---|---:|---|---:|---:|---|")
@@ -306,15 +371,16 @@ def main() -> None:
     print(f"\n{len(rows) - failed} of {len(rows)} rows pass; {time.perf_counter() - start:.0f} s.")
     if args.stress:
         return  # beyond the checked range: figures for the README, not a gate
-    # the cost of one call as the main job makes it (default permutations)
+    # the cost of one call as the main job makes it (default resamples)
     ks = [collapsed(k) for k in SUPPORTS]
-    kl_time = seconds_per_call(lambda: kl_compare(counts_of(ks, 600, rng), counts_of(ks, 600, rng)))
+    kl_time = seconds_per_call(lambda: compare(kl_interval(counts_of(ks, 600, rng)),
+                                               kl_interval(counts_of(ks, 600, rng))))
     texts = [rng.normal(size=(30, 384)) for _ in range(3)]
-    div_time = seconds_per_call(lambda: diversity_compare(texts, texts))
+    div_time = seconds_per_call(lambda: compare(diversity_interval(texts),
+                                                diversity_interval(texts)))
     print(
-        f"Time per call with {RESAMPLES} permutations: kl_compare (3 prompts, K=6,10,50, "
-        f"N=600) {kl_time:.2f} s; diversity_compare (3 prompts x 30 texts per side, "
-        f"384 dimensions) {div_time:.2f} s."
+        f"Time per comparison: KL (3 prompts, K=6,10,50, N=600) {kl_time:.2f} s; semantic "
+        f"diversity (3 prompts x 30 texts per side, 384 dimensions) {div_time:.2f} s."
     )
     raise SystemExit(1 if failed else 0)
 

@@ -5,13 +5,12 @@ aggregated (``count``: summed over prompts and over the epochs of a prompt;
 ``rate``: averaged over the prompts where it is defined, NaN marking undefined)
 and which scorers report it. Everything else is derived from here: the Inspect
 metrics of each scorer (``scorers.common.scorer_metrics``), the epoch reducer,
-the leaderboard's columns and directions, ``vs-bench score``'s run-level values
-and each task kind's primary metric.
+the leaderboard's columns and directions and ``vs-bench score``'s run-level values.
+A family's primary metric is declared with the family (``tasks._family.Family``).
 
 Adding a metric is one row here plus its pure function (and the scorer returning
 it). The row order is the display order: the leaderboard shows the ``headline``
-rows that have a direction in this order, and a scorer's metrics follow it, so
-each task kind's primary metric comes first in ``inspect view``.
+rows that have a direction in this order, and a scorer's metrics follow it.
 
 This module is plain data: it imports nothing from Inspect.
 """
@@ -50,6 +49,9 @@ class MetricSpec:
     scale: str  # unit or range of the value
     description: str
     scorers: tuple[str, ...]
+    # an estimate that can come out below 0 though the metric cannot (Miller-Madow KL):
+    # every run-level value and display clips it at 0
+    nonnegative: bool = False
 
     @property
     def is_count(self) -> bool:
@@ -74,11 +76,12 @@ _VP = (DIVERSITY, PERSUASION)
 # one row a line pair: a table reads better than the formatter's one field a line
 # fmt: off
 CATALOGUE: Mapping[str, MetricSpec] = _rows(
-    # --- headline rows, in leaderboard order; each task kind's primary metric first
+    # --- headline rows, in leaderboard order
     MetricSpec("kl", "KL", False, "rate", True, "nats",
                "KL(draws ‖ uniform) over the answer set, plug-in (ln K − H)", _D),
     MetricSpec("kl_mm", "KL (Miller-Madow)", False, "rate", True, "nats",
-               "KL with the Miller-Madow entropy correction, ln K − H − (S_obs − 1)/(2N)", _D),
+               "KL with the Miller-Madow entropy correction, ln K − H − (S_obs − 1)/(2N); run "
+               "level: the mean over prompts clipped at 0", _D, nonnegative=True),
     MetricSpec("kl_reference", "KL(ref‖model)", False, "rate", True, "nats",
                "KL(reference ‖ model) over all K answers, model add-½ smoothed", _R),
     MetricSpec("kl_paper", "KL paper", False, "rate", True, "nats",
@@ -246,9 +249,6 @@ CATALOGUE: Mapping[str, MetricSpec] = _rows(
 )
 # fmt: on
 
-# task kind -> its primary metric (gain over direct, rank, the first metric shown)
-PRIMARY: Mapping[str, str] = {"answer_set": "kl", "creative": "semantic_diversity"}
-
 
 def spec(key: str) -> MetricSpec | None:
     """The catalogue row of ``key``; None for a key the catalogue does not know."""
@@ -277,10 +277,3 @@ def headline(keys: Iterable[str] | None = None) -> list[MetricSpec]:
         for k, s in CATALOGUE.items()
         if k in chosen and s.headline and s.higher_is_better is not None
     ]
-
-
-def primary_metric(kind: str) -> MetricSpec:
-    """The primary metric of a task kind ("answer_set" or "creative")."""
-    if kind not in PRIMARY:
-        raise KeyError(f"no task kind {kind!r}: one of {', '.join(PRIMARY)}")
-    return CATALOGUE[PRIMARY[kind]]

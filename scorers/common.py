@@ -33,7 +33,7 @@ from vs_bench._inspect_compat import (
     registry_unqualified_name,
 )
 from vs_bench.draws import SampleDraws
-from vs_bench.scorers.catalogue import is_count, keys_of
+from vs_bench.scorers.catalogue import is_count, keys_of, spec
 
 # Score metadata key of per-draw values that a run-level metric pools over every sample
 # (persuasion's donations, for a KS statistic of the whole run): name -> list of values.
@@ -66,9 +66,24 @@ def total() -> Metric:
     return compute
 
 
+@metric
+def nonnegative_mean() -> Metric:
+    """The defined mean clipped at 0: the run-level value of an estimate of a metric that
+    cannot be negative (Miller-Madow KL), as the report shows it."""
+
+    def compute(scores: list[SampleScore]) -> float:
+        return max(_defined_mean(float(s.score.as_float()) for s in scores), 0.0)
+
+    return compute
+
+
 def run_level_metric(key: str) -> Metric:
-    """The run-level aggregate of ``key``: a sum for counts, the defined mean otherwise."""
-    return total() if is_count(key) else mean_defined()
+    """The run-level aggregate of ``key``: a sum for counts, the defined mean otherwise
+    (clipped at 0 where the catalogue says the metric cannot be negative)."""
+    if is_count(key):
+        return total()
+    row = spec(key)
+    return nonnegative_mean() if row is not None and row.nonnegative else mean_defined()
 
 
 def scorer_metrics(scorer: str) -> dict[str, list[Metric]]:

@@ -62,8 +62,9 @@ def explanation(values: dict[str, float], draws: SampleDraws) -> str:
     """One line for ``inspect view``: the primary metric, its N, and what went wrong."""
     return "; ".join(
         [
-            f"KL {values['kl']:.3f} (Miller-Madow {values['kl_mm']:.3f}) over "
-            f"{len(draws.draws)} draws, {values['n_valid']:.0f} in the answer set",
+            # KL cannot be negative: the Miller-Madow estimate is shown clipped, as reported
+            f"KL (Miller-Madow) {max(values['kl_mm'], 0.0):.3f}, plug-in {values['kl']:.3f}, "
+            f"over {len(draws.draws)} draws, {values['n_valid']:.0f} in the answer set",
             *delivery_notes(draws),
         ]
     )

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.utils.cli import run_cli
-from vs_bench.analysis.plots import run_parameters, tuning_curves
 from vs_bench.analysis.runs import load_runs
+from vs_bench.analysis.tuning import run_parameters, tuning_curves
 from vs_bench.errors import VsBenchError
 from vs_bench.grid import grid_items, parse_grid
 from vs_bench.suite import SuiteItem

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -31,7 +32,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 # wide enough for the results table when output is not a terminal
-console = Console(width=None if sys.stdout.isatty() else 160)
+# (a terminal's own width or COLUMNS; 160 when piped, so that no table is cropped)
+console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -106,12 +108,16 @@ def run(
     if json_file:
         preflight.check_output(json_file, "--json")
     name = model or suite.DEFAULT_MODEL
+    from vs_bench.analysis.progress import showing
+
     started = time.monotonic()
     try:
-        logs = suite.run_items(
-            items, [name], folder, max_connections=max_connections, seed=seed,
-            max_tokens=chosen.max_tokens,
-        )
+        # Inspect's display off (a metric panel per cell): one line per prompt instead
+        with showing():
+            logs = suite.run_items(
+                items, [name], folder, max_connections=max_connections, seed=seed,
+                max_tokens=chosen.max_tokens, display="none",
+            )
     except KeyboardInterrupt:
         _fail("interrupted: run the same command again to resume; finished samples are kept",
               INTERRUPTED)
@@ -124,10 +130,9 @@ def run(
 
 def _print_report(result: Any) -> None:
     from vs_bench.analysis import report
-    from vs_bench.analysis.render import metric_title
 
-    console.print(f"vs-bench {result.suite} suite on {result.model}: {result.seconds:.0f} s",
-                  markup=False)
+    took = f": {result.seconds:.0f} s" if result.seconds is not None else ""
+    console.print(f"vs-bench {result.suite} on {result.model}{took}", markup=False)
     if result.model.startswith("local/"):
         from vs_bench.providers.local import loaded_settings
 
@@ -135,14 +140,37 @@ def _print_report(result: Any) -> None:
             console.print(f"{result.model}: n_threads={settings.n_threads} "
                           f"n_parallel={settings.n_parallel} n_ctx={settings.n_ctx}",
                           markup=False)
-    for task in result.tasks.values():
-        title = f"{task.task}: {metric_title(task.metric)}" if task.metric else task.task
-        table = Table(*report.HEADER, title=title)
-        for cells in report.table_rows(task):
-            table.add_row(*cells)
+    for table in report.terminal_tables(result, console.width):
         console.print(table)
     for task in result.tasks.values():
-        console.print(task.verdict, markup=False)
+        console.print(task.verdict, markup=False, soft_wrap=True)
+    console.print(report.METHODS, markup=False, soft_wrap=True)
+
+
+@app.command("report")
+def report_command(
+    log_dir: Annotated[
+        str | None, typer.Argument(help="Inspect log folder (default logs/).")
+    ] = None,
+    json_file: Annotated[
+        str | None, typer.Option("--json", help="Also write the summary JSON here.")
+    ] = None,
+) -> None:
+    """Rebuild the run report (tables, verdicts, summary.json/.md) from a folder of logs,
+    one per model in it."""
+    from vs_bench.analysis import report
+    from vs_bench.suite import log_dir as default_log_dir
+
+    if json_file:
+        preflight.check_output(json_file, "--json")
+    folder = log_dir or default_log_dir()
+    found = report.reports(folder)
+    for result in found:
+        _print_report(result)
+    for note in found[0].notes if found else []:
+        console.print(f"- {note}", markup=False, soft_wrap=True)
+    written = report.write_all(found, folder, json_file)
+    console.print(f"wrote {', '.join(str(p) for p in written)}", markup=False)
 
 
 @app.command("list")
@@ -187,11 +215,17 @@ def score(
     if as_json:
         print(rescore.to_json(result))
         return
+    from vs_bench.analysis.render import label
+
+    # key/value: a metric a row, so that no value is cut whatever the number of metrics
     keys = [k for k in result if k not in ("per_prompt", "n", "prompts")]
-    table = Table("prompt", "n", *keys, title=f"vs-bench score: {task}, {responses}")
-    for row in [{"prompt": "(all prompts)", **result}, *result["per_prompt"]]:
-        table.add_row(row["prompt"][:60], str(row["n"]), *(number(row[k]) for k in keys))
+    table = Table("metric", "key", "all prompts",
+                  title=f"vs-bench score: {task}, {responses} ({result.get('prompts', '?')} "
+                  f"prompts, {result['n']} responses)", title_justify="left")
+    for key in keys:
+        table.add_row(label(key), key, number(result[key]))
     console.print(table)
+    console.print("per prompt: vs-bench score ... --json", markup=False)
 
 
 @app.command("index-corpus")
@@ -220,7 +254,7 @@ PAPER_REPO_COMMAND = {"allow_extra_args": True, "ignore_unknown_options": True}
 def _print_board(board: Leaderboard) -> None:
     from vs_bench.analysis.render import terminal_tables
 
-    for table in terminal_tables(board):
+    for table in terminal_tables(board, console.width):
         console.print(table)
     for note in board.notes:
         console.print(f"- {note}", markup=False, soft_wrap=True)
@@ -232,16 +266,16 @@ def leaderboard(
     csv_file: Annotated[str | None, typer.Option("--csv", help="Write the table as CSV.")] = None,
     markdown: Annotated[str | None, typer.Option(help="Write the table as Markdown.")] = None,
     html: Annotated[str | None, typer.Option(help="Write a static sortable page.")] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap CIs.")] = 0,
 ) -> None:
-    """Models x tasks x formats from the logs: headline metrics, 95% CIs, gain over direct."""
+    """Models x tasks x formats from the logs: the primary metric, 95% intervals, the
+    difference from direct (the report's figures)."""
     from vs_bench.analysis import leaderboard as lb
     from vs_bench.analysis import render
     from vs_bench.suite import log_dir as default_log_dir
 
     for path, option in ((csv_file, "--csv"), (markdown, "--markdown"), (html, "--html")):
         preflight.check_output(path, option)
-    board = lb.leaderboard(log_dir or default_log_dir(), seed=seed)
+    board = lb.leaderboard(log_dir or default_log_dir())
     _print_board(board)
     for path, write in ((csv_file, render.write_csv), (markdown, render.write_markdown),
                         (html, render.write_html)):
@@ -261,7 +295,8 @@ def plot(
     ] = 3,
 ) -> None:
     """Answer histograms, metric-by-format bars and sample-size curves."""
-    from vs_bench.analysis.plots import parse_sizes, plot_runs
+    from vs_bench.analysis.plot_data import parse_sizes
+    from vs_bench.analysis.plots import plot_runs
     from vs_bench.analysis.runs import load_runs
     from vs_bench.suite import log_dir as default_log_dir
 
@@ -389,14 +424,17 @@ def bundle(
             raise VsBenchError(f"inspect view bundle failed for {folder}: see the message above")
     for note in unreadable:
         console.print(f"- {note}", markup=False, soft_wrap=True)
+    from vs_bench.analysis import report
+
     board = build(runs)
     board.notes.extend(notes)
     write_html(board, site / "leaderboard.html")
+    summary = report.summary_html(report.from_results(board.results, notes))
     figures = [p for p in plot_runs(runs, site / "plots", board=board) if p.suffix == ".png"]
     links = "".join(f'<li><a href="plots/{p.name}">{p.stem}</a></li>' for p in figures)
     (site / "index.html").write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>vs-bench</title></head><body>"
-        "<h1>vs-bench</h1><ul><li><a href='leaderboard.html'>leaderboard</a></li>"
+        f"<h1>vs-bench</h1>{summary}<ul><li><a href='leaderboard.html'>leaderboard</a></li>"
         "<li><a href='viewer/index.html'>Inspect log viewer</a> (serve the folder over HTTP, "
         f"e.g. python -m http.server)</li></ul><h2>plots</h2><ul>{links}</ul></body></html>\n",
         encoding="utf-8",

@@ -1,3 +1,5 @@
-"""What vs_bench makes of its logs: ``runs`` (reading), ``leaderboard`` and ``bootstrap``,
-``render`` (tables, numbers), ``plots``, ``homogeneity``, and ``report`` with ``stats``
-(the main job's intervals, paired comparisons and their correction)."""
+"""What vs_bench makes of its logs: ``runs`` (reading), ``compare`` (the one comparison
+engine: primary value, interval, difference from direct) with ``stats`` and ``inference``
+(intervals and their test inversion), ``verdicts``, ``report``, ``leaderboard`` and
+``render`` (tables, numbers), ``plots`` with ``plot_data`` and ``tuning``, ``homogeneity``
+and ``progress`` (``vs-bench run``'s lines)."""

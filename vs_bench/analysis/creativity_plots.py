@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from vs_bench.analysis.plots import save
+from vs_bench.analysis.plots import _legend, _title, save
 from vs_bench.analysis.render import metric_title, slug
 from vs_bench.analysis.runs import IDEAL_MODEL, Run
 from vs_bench.formats import FORMATS
@@ -53,10 +53,11 @@ def creativity_figure(task: str, runs: Sequence[Run]) -> Figure:
                        label=None if labelled or not shown else "one prompt")
             labelled |= bool(shown)
     ax.set_xticks(range(len(formats)), formats, rotation=30, ha="right", fontsize=8)
-    ax.set_ylim(*SCALE)
+    ax.set_ylim(SCALE[0], SCALE[1] * 1.08)  # room for the labels of full-height bars
+    ax.set_yticks(range(int(SCALE[0]), int(SCALE[1]) + 1))
     ax.set_ylabel(metric_title(KEY))
-    ax.legend(fontsize=7, loc="upper left")
-    ax.set_title(f"{task}: creativity index by format (bars: mean over prompts)", fontsize=10)
+    _legend(fig, [ax])
+    _title(fig, f"{task}: creativity index by format (bars: mean over prompts)")
     return fig
 
 

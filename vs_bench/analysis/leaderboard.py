@@ -1,10 +1,9 @@
-"""The leaderboard: models x tasks x formats from Inspect logs, with bootstrap CIs.
+"""The leaderboard: models x tasks x formats from Inspect logs.
 
-Generic over score keys: whatever keys the logs hold are shown, in the order and with
-the direction of the metric catalogue's headline rows (``METRICS``); a task whose keys
-are all unknown shows them all, without a direction (so no gain or rank). Point
-estimates are the logs' own run-level metrics; confidence intervals resample prompts
-(or, for a one-prompt task run with several epochs, the independent repeats).
+Each row is a cell of the comparison engine (``vs_bench.analysis.compare``): the task's
+primary metric with its 95% interval, the difference from the same model's direct (the
+report's difference, interval and Holm-adjusted p) and the rank of the model within task
+x format; the other headline metrics a run logged are shown as the logs' run-level values.
 Rendering (terminal, CSV, Markdown, HTML) is ``vs_bench.analysis.render``.
 """
 
@@ -12,47 +11,58 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
-from vs_bench.analysis.bootstrap import CONFIDENCE, RESAMPLES, SEED, bootstrap_ci
+from vs_bench.analysis import compare
+from vs_bench.analysis.compare import Cell, Results
 from vs_bench.analysis.runs import IDEAL_MODEL, Run, load_runs
-from vs_bench.formats import FORMATS
 from vs_bench.scorers import catalogue
 from vs_bench.scorers.catalogue import MetricSpec
 
-BASELINE_FORMAT = "direct"
+BASELINE_FORMAT = compare.BASELINE
 
-# Headline metrics, in display order: the metric catalogue's headline rows that have
-# a direction. The first one a task reports is its primary metric (gain over direct, rank).
+# Headline metrics, in display order: the metric catalogue's headline rows with a direction.
 METRICS: dict[str, MetricSpec] = {s.key: s for s in catalogue.headline()}
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: float
-    low: float | None = None
-    high: float | None = None
 
 
 @dataclass
 class Row:
-    run: Run
-    cells: dict[str, Cell]
-    ci_basis: str  # what was resampled ("6 prompts", "4 epochs"), or "n/a: 1 prompt"
-    primary: str | None
-    gain: float | None = None
+    cell: Cell
     rank: int | None = None
+    best: bool = False  # the model's best format on this task by the primary metric
+
+    @property
+    def run(self) -> Run:
+        return self.cell.run
+
+    @property
+    def primary(self) -> str | None:
+        return self.cell.primary
+
+    @property
+    def gain(self) -> float | None:
+        vs = self.cell.vs_direct
+        return None if vs is None or math.isnan(vs.diff) else vs.diff
+
+    def other(self, key: str) -> float | None:
+        """A headline metric other than the primary: the log's run-level value."""
+        value = self.run.metrics.get(key)
+        if value is None or math.isnan(value):
+            return None
+        row = catalogue.spec(key)
+        return max(value, 0.0) if row is not None and row.nonnegative else value
 
 
 @dataclass
 class Leaderboard:
     rows: list[Row]
     notes: list[str]
+    results: Results
 
     @property
     def tasks(self) -> list[str]:
@@ -62,79 +72,25 @@ class Leaderboard:
         return [r for r in self.rows if r.run.task == task]
 
     def task_keys(self, task: str) -> list[str]:
-        keys = [k for r in self.task_rows(task) for k in r.run.keys]
-        return sorted(set(keys), key=lambda k: (list(METRICS).index(k) if k in METRICS else 99, k))
+        """The other headline keys the task's runs logged, in catalogue order."""
+        rows = self.task_rows(task)
+        primaries = {r.primary for r in rows}
+        found = {k for r in rows for k in r.run.keys}
+        return [k for k in METRICS if k in found and k not in primaries]
 
     def all_keys(self) -> list[str]:
         return list(dict.fromkeys(k for t in self.tasks for k in self.task_keys(t)))
 
 
-def _cell(run: Run, key: str, units: Sequence[float] | None, seed: int, resamples: int) -> Cell:
-    value = run.metrics[key]
-    if units is None or math.isnan(value):
-        return Cell(value)
-    defined = [v for v in units if not math.isnan(v)]
-    # a CI only for metrics that are the mean over the resampled units (not totals)
-    if len(defined) < 2 or not math.isclose(float(np.mean(defined)), value, rel_tol=1e-9,
-                                            abs_tol=1e-12):
-        return Cell(value)
-    low, high = bootstrap_ci(defined, seed, resamples)
-    return Cell(value, low, high)
-
-
-def build(runs: Iterable[Run], seed: int = SEED, resamples: int = RESAMPLES) -> Leaderboard:
-    """Rows with CIs, gain over direct and rank of each model within task x format."""
-    runs = list(runs)
-    rows: list[Row] = []
-    one_prompt: set[str] = set()
-    for run in runs:
-        if run.prompts >= 2:
-            basis = f"{run.prompts} prompts"
-            units = {k: list(run.per_prompt.get(k, {}).values()) for k in run.keys}
-        elif run.epochs >= 2:
-            basis = f"{run.epochs} epochs"
-            units = {k: run.per_epoch.get(k, []) for k in run.keys}
-        else:
-            basis = "n/a: 1 prompt"
-            units = {}
-            one_prompt.add(run.task)
-        cells = {k: _cell(run, k, units.get(k), seed, resamples) for k in run.keys}
-        primary = next((k for k in run.keys if k in METRICS), None)
-        rows.append(Row(run, cells, basis, primary))
-    _add_gain_and_rank(rows)
-    fmt_order = {name: i for i, name in enumerate(FORMATS)}
-    rows.sort(key=lambda r: (r.run.task, fmt_order.get(r.run.format, 99), r.rank or 0,
-                             r.run.model))
-    notes = [
-        f"{IDEAL_MODEL} (marked *) is the ideal sampler: the reference row.",
-        f"[low, high]: {CONFIDENCE:.0%} percentile bootstrap interval ({resamples} resamples, "
-        f"seed {seed}) over prompts, or over epochs for a one-prompt task.",
-        "gain: the primary metric's improvement over the same model's direct format "
-        "(positive = better); rank: within task x format by the primary metric.",
-    ]
-    if one_prompt:
-        notes.append(
-            f"{', '.join(sorted(one_prompt))}: one prompt and one epoch, so no CI (a CI over "
-            "one prompt is not available); rerun with --epochs 5 for one over repeated runs."
-        )
-    return Leaderboard(rows, notes)
-
-
 def _better(row: Row) -> float:
     """The primary value signed so that larger is better; NaN ranks last."""
-    if row.primary is None:
+    value = row.cell.value
+    if value is None or row.cell.higher_is_better is None:
         return math.nan
-    value = row.cells[row.primary].value
-    return value if METRICS[row.primary].higher_is_better else -value
+    return value if row.cell.higher_is_better else -value
 
 
-def _add_gain_and_rank(rows: list[Row]) -> None:
-    direct = {(r.run.model, r.run.task): r for r in rows if r.run.format == BASELINE_FORMAT}
-    for row in rows:
-        base = direct.get((row.run.model, row.run.task))
-        if base is not None and base is not row and base.primary == row.primary:
-            gain = _better(row) - _better(base)
-            row.gain = None if math.isnan(gain) else gain
+def _rank(rows: list[Row]) -> None:
     groups: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in rows:
         groups[(row.run.task, row.run.format)].append(row)
@@ -146,10 +102,36 @@ def _add_gain_and_rank(rows: list[Row]) -> None:
         ranks = stats.rankdata(np.where(np.isnan(scores), np.inf, -scores), method="min")
         for row, rank in zip(group, ranks, strict=True):
             row.rank = int(rank)
+    best: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for row in rows:
+        best[(row.run.model, row.run.task)].append(row)
+    for group in best.values():
+        signed = [_better(r) for r in group]
+        if len(group) > 1 and not all(math.isnan(s) for s in signed):
+            top = max(s for s in signed if not math.isnan(s))
+            for row, score in zip(group, signed, strict=True):
+                row.best = score == top
 
 
-def leaderboard(log_dir: str | Path, seed: int = SEED, resamples: int = RESAMPLES) -> Leaderboard:
+def build(runs: Iterable[Run]) -> Leaderboard:
+    """Rows of the engine's cells, ranked within task x format."""
+    results = compare.evaluate(list(runs))
+    rows = [Row(cell) for cell in results.cells]
+    _rank(rows)
+    notes = [
+        f"{IDEAL_MODEL} (marked *) is the ideal sampler: the reference row; "
+        "best (marked ★): the model's best format on the task by its primary metric.",
+        "value [low, high]: the task's primary metric and its 95% interval; vs direct: the "
+        "difference from the same model's direct, its 95% interval and the Holm-adjusted p "
+        "(the `vs-bench report` figures; methods: docs/statistics.md).",
+        "valid: draws in the answer set (or texts delivered) / draws asked for; "
+        "rank: within task x format by the primary metric.",
+    ]
+    return Leaderboard(rows, notes, results)
+
+
+def leaderboard(log_dir: str | Path) -> Leaderboard:
     runs, notes = load_runs(log_dir)
-    board = build(runs, seed, resamples)
+    board = build(runs)
     board.notes.extend(notes)
     return board

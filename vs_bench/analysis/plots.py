@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import math
 import textwrap
-import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,128 +23,24 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from vs_bench.analysis import homogeneity
-from vs_bench.analysis.leaderboard import METRICS, Leaderboard, build
+from vs_bench.analysis.leaderboard import Leaderboard, Row, build
+from vs_bench.analysis.plot_data import REPEATS as REPEATS
+from vs_bench.analysis.plot_data import SEED as SEED
+from vs_bench.analysis.plot_data import SIZES as SIZES
+from vs_bench.analysis.plot_data import Histogram as Histogram
+from vs_bench.analysis.plot_data import calibration_points as calibration_points
+from vs_bench.analysis.plot_data import expected_coverage as expected_coverage
+from vs_bench.analysis.plot_data import histogram as histogram
+from vs_bench.analysis.plot_data import parse_sizes as parse_sizes
+from vs_bench.analysis.plot_data import rarefied_coverage as rarefied_coverage
+from vs_bench.analysis.plot_data import subsample as subsample
+from vs_bench.analysis.plot_data import summarise as summarise
 from vs_bench.analysis.render import metric_title, slug
 from vs_bench.analysis.runs import IDEAL_MODEL, PromptDraws, Run, load_runs
-from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS
-from vs_bench.scorers import distribution
-from vs_bench.scorers.calibration import empirical_distribution, verbalized_distribution
-from vs_bench.scorers.distribution import expected_coverage_uniform, uniform_scores
 
-SIZES = (1, 3, 5, 10, 50)  # the seed's sample sizes
-REPEATS = 200  # random subsets per size
-SEED = 0
 CURVE_KEYS = ("kl", "coverage", "chi2_p")
 MAX_LABEL = 14
-
-
-def parse_sizes(values: str | Sequence[str]) -> list[int]:
-    """Sample sizes of ``--sizes``: ``1,3,5,10,50`` (tokens ``1 3 5`` are taken too).
-
-    Sorted, each once; a value that is not an integer >= 1 is a one-line error.
-    """
-    tokens = [values] if isinstance(values, str) else list(values)
-    parts = [p.strip() for token in tokens for p in token.split(",") if p.strip()]
-    example = ",".join(map(str, SIZES))
-    try:
-        sizes = sorted({int(p) for p in parts})
-    except ValueError:
-        raise VsBenchError(
-            f"--sizes {','.join(parts)!r}: pass integers, e.g. --sizes {example}"
-        ) from None
-    if not sizes or sizes[0] < 1:
-        raise VsBenchError(
-            f"--sizes {','.join(parts)!r}: pass integers >= 1, e.g. --sizes {example}"
-        )
-    return sizes
-
-
-# ---------------------------------------------------------------------------- numbers
-
-
-@dataclass(frozen=True)
-class Histogram:
-    labels: list[str]
-    counts: np.ndarray
-    invalid: int
-
-    @property
-    def expected(self) -> float:
-        """Count per answer under the uniform reference (the chi-square expectation)."""
-        return float(self.counts.sum()) / len(self.labels)
-
-
-def histogram(draws: PromptDraws) -> Histogram:
-    counts, invalid = draws.answers.counts(draws.texts)
-    return Histogram(draws.answers.canonical, counts, invalid)
-
-
-def _codes(draws: PromptDraws) -> np.ndarray:
-    """Index of each draw's answer, -1 for an invalid draw."""
-    return np.array([-1 if (i := draws.answers.match(t)) is None else i for t in draws.texts],
-                    dtype=np.int64)
-
-
-def subsample(
-    prompts: Sequence[PromptDraws],
-    sizes: Sequence[int] = SIZES,
-    repeats: int = REPEATS,
-    seed: int = SEED,
-) -> dict[int, dict[str, np.ndarray]]:
-    """Distribution metrics of random size-``s`` subsets of each prompt's logged draws.
-
-    For each size, ``repeats`` subsets are drawn without replacement from every prompt;
-    a repeat's value is the mean over prompts. Sizes above the fewest draws are left out.
-    """
-    rng = np.random.default_rng(seed)
-    coded = [(p.answers.size, _codes(p)) for p in prompts]
-    available = min((len(c) for _, c in coded), default=0)
-    result: dict[int, dict[str, np.ndarray]] = {}
-    for size in sizes:
-        if size > available:
-            continue
-        per_prompt: dict[str, list[np.ndarray]] = defaultdict(list)
-        for k, codes in coded:
-            chosen = codes[np.argsort(rng.random((repeats, len(codes))), axis=1)[:, :size]]
-            # one bincount for all repeats: row r's answers land in slots r*(K+1) + code+1
-            slots = (np.arange(repeats)[:, None] * (k + 1) + chosen + 1).ravel()
-            counts = np.bincount(slots, minlength=repeats * (k + 1)).reshape(repeats, k + 1)
-            for key, values in uniform_scores(counts[:, 1:], counts[:, 0]).items():
-                per_prompt[key].append(np.asarray(values))
-        with warnings.catch_warnings():  # a repeat where every prompt is NaN stays NaN
-            warnings.simplefilter("ignore", RuntimeWarning)
-            result[size] = {key: np.nanmean(np.vstack(v), axis=0) for key, v in per_prompt.items()}
-    return result
-
-
-def summarise(values: np.ndarray) -> dict[str, float]:
-    """Mean and central 95% range of per-repeat values (NaN repeats left out)."""
-    defined = values[~np.isnan(values)]
-    if not defined.size:
-        return {"mean": math.nan, "low": math.nan, "high": math.nan, "defined": 0}
-    low, high = np.percentile(defined, [2.5, 97.5])
-    return {"mean": float(defined.mean()), "low": float(low), "high": float(high),
-            "defined": int(defined.size)}
-
-
-def expected_coverage(answer_sizes: Sequence[int], size: int) -> float:
-    """E[coverage] of ``size`` i.i.d. uniform draws, mean over prompts with K answers each."""
-    return float(np.mean([expected_coverage_uniform(k, size) for k in answer_sizes]))
-
-
-def rarefied_coverage(prompts: Sequence[PromptDraws], upto: int) -> tuple[np.ndarray, np.ndarray]:
-    """Coverage at n = 1..``upto`` (at most the fewest logged draws), mean over prompts,
-    by exact rarefaction of each prompt's logged draws (the mean over all subsets)."""
-    coded = [(p.answers.size, _codes(p)) for p in prompts]
-    available = min((len(c) for _, c in coded), default=0)
-    sizes = np.unique(np.geomspace(1, max(min(upto, available), 1), 60).round().astype(int))
-    per_prompt = [
-        distribution.rarefied_coverage(np.bincount(codes[codes >= 0], minlength=k), sizes,
-                                       invalid=int(np.sum(codes < 0)))
-        for k, codes in coded
-    ]
-    return sizes, np.mean(per_prompt, axis=0) if per_prompt else np.full(sizes.shape, np.nan)
 
 
 # ---------------------------------------------------------------------------- figures
@@ -190,7 +84,8 @@ def bars_figure(board: Leaderboard, task: str) -> Figure:
     """Each headline metric by format, one bar per model; whiskers: the 95% CI where the
     leaderboard has one. A panel without any value says why."""
     rows = board.task_rows(task)
-    keys = [k for k in board.task_keys(task) if k in METRICS] or board.task_keys(task)
+    primaries = list(dict.fromkeys(r.primary for r in rows if r.primary))
+    keys = primaries + board.task_keys(task)
     formats = sorted({r.run.format for r in rows}, key=lambda f: list(FORMATS).index(f)
                      if f in FORMATS else 99)
     models = sorted({r.run.model for r in rows}, key=lambda m: (m != IDEAL_MODEL, m))
@@ -209,11 +104,10 @@ def bars_figure(board: Leaderboard, task: str) -> Figure:
             errors: tuple[list[float], list[float]] = ([], [])
             for fmt in formats:
                 row = by_cell.get((model, fmt))
-                cell = row.cells.get(key) if row else None
-                value = cell.value if cell else math.nan
+                # the primary metric and its interval are the engine's (the report's)
+                value, low, high = _bar(row, key)
                 values.append(value)
-                low, high = (cell.low, cell.high) if cell else (None, None)
-                # NaN: no whisker at all where the leaderboard has no interval
+                # NaN: no whisker at all where there is no interval
                 errors[0].append(value - low if low is not None else math.nan)
                 errors[1].append(high - value if high is not None else math.nan)
             ci = not all(math.isnan(e) for e in errors[0])
@@ -228,17 +122,28 @@ def bars_figure(board: Leaderboard, task: str) -> Figure:
             shown |= not all(math.isnan(v) for v in values)
         ax.set_xticks(range(len(formats)), formats, rotation=30, ha="right", fontsize=8)
         ax.set_title(metric_title(key), fontsize=10)
+        if shown and ax.get_ylim()[1] <= 1e-12:  # all zero: a unit axis, not ±0.04
+            ax.set_ylim(0.0, 1.0)
         if not shown:
             _empty(ax, _why_empty(key))
     for ax in axes[len(keys):]:
         ax.set_visible(False)
     _legend(fig, axes)
-    lacking = sorted({r.ci_basis for r in rows if r.ci_basis.startswith("n/a")})
-    how = "whiskers: 95% bootstrap CI" if whiskers else "no CI"
-    if lacking:
-        how += f" ({'; '.join(lacking)}: no CI)" if whiskers else f" ({'; '.join(lacking)})"
+    how = ("whiskers: 95% interval of the primary metric (the report's)" if whiskers
+           else "no interval")
     _title(fig, f"{task}: metric by format; {how}")
     return fig
+
+
+def _bar(row: Row | None, key: str) -> tuple[float, float | None, float | None]:
+    """(value, low, high) of a bar: the engine's for the primary metric, else the log's."""
+    if row is None:
+        return math.nan, None, None
+    if key == row.primary:
+        cell = row.cell
+        return (math.nan if cell.value is None else cell.value), cell.lo, cell.hi
+    other = row.other(key)
+    return (math.nan if other is None else other), None, None
 
 
 def _why_empty(key: str) -> str:
@@ -305,6 +210,8 @@ def sample_size_figure(
                  color="black", linestyle=":", label="uniform sampler (expected)")
     for ax, key in zip(axes, CURVE_KEYS, strict=True):
         ax.set_xscale("log")
+        if key == "chi2_p":  # p spans 1 to 1e-50: a linear axis shows only 0
+            ax.set_yscale("log")
         ax.set_xticks(list(sizes), [str(s) for s in sizes])
         ax.minorticks_off()
         ax.set_xlabel("N (draws per prompt, subsampled)")
@@ -314,29 +221,6 @@ def sample_size_figure(
     _title(fig, f"{title}: metric vs N ({repeats} random subsets per N, central 95% of them "
                 f"shaded{how})")
     return fig
-
-
-def calibration_points(draws: Sequence[PromptDraws]) -> tuple[np.ndarray, np.ndarray]:
-    """(empirical, verbalized) probability of every answer stated for any prompt.
-
-    Verbalized: the renormalised mean stated probability (``verbalized_distribution``);
-    empirical: the answer's share of the prompt's valid draws.
-    """
-    empirical: list[np.ndarray] = []
-    verbalized: list[np.ndarray] = []
-    for prompt in draws:
-        index = _codes(prompt)
-        stated = np.array([math.nan if p is None else p for p in prompt.probabilities])
-        shares = empirical_distribution(index, prompt.answers.size)
-        q = verbalized_distribution(index, stated, prompt.answers.size)
-        if np.isnan(shares).all() or q.sum() == 0:
-            continue
-        shown = q > 0
-        empirical.append(shares[shown])
-        verbalized.append(q[shown])
-    if not empirical:
-        return np.zeros(0), np.zeros(0)
-    return np.concatenate(empirical), np.concatenate(verbalized)
 
 
 def calibration_figure(title: str, runs: Sequence[Run]) -> Figure:
@@ -473,10 +357,13 @@ def plot_runs(
                 title += f'\nprompt {index + 1} of {len(prompts)}: "{_short(prompt, 70)}"'
             written += save(histogram_figure(title, panels), out,
                             f"hist_{slug(task)}_{slug(model)}{suffix}")
-        curves = [(r.format, subsample(r.draws, sizes)) for r in group]
-        rarefied = {r.format: rarefied_coverage(r.draws, max(sizes)) for r in group}
+        # the curve reaches the fewest draws logged (100 draws: up to 100, not 50)
+        most = min(len(d.texts) for r in group for d in r.draws)
+        sizes_here = sorted({*sizes, most}) if most > max(sizes) else list(sizes)
+        curves = [(r.format, subsample(r.draws, sizes_here)) for r in group]
+        rarefied = {r.format: rarefied_coverage(r.draws, max(sizes_here)) for r in group}
         figure = sample_size_figure(f"{model} on {task}", curves,
-                                    [d.answers.size for d in group[0].draws], sizes,
+                                    [d.answers.size for d in group[0].draws], sizes_here,
                                     rarefied=rarefied)
         written += save(figure, out, f"sample_size_{slug(task)}_{slug(model)}")
         stated = [r for r in group if any(p is not None for d in r.draws for p in d.probabilities)]
@@ -497,6 +384,8 @@ def plot_runs(
     for task in dict.fromkeys(h.task for h in similarity):
         figure = homogeneity_figure(task, [h for h in similarity if h.task == task])
         written += save(figure, out, f"homogeneity_{slug(task)}")
+    from vs_bench.analysis.tuning import tuning_figures
+
     written += tuning_figures(runs, out)
     return written
 
@@ -506,104 +395,3 @@ def plot_logs(
 ) -> list[Path]:
     runs, _ = load_runs(log_dir)
     return plot_runs(runs, out_dir, sizes, max_prompts)
-
-
-
-# ---------------------------------------------------------------------------- tuning curves
-
-
-def run_parameters(run: Run) -> tuple[str, dict[str, str]]:
-    """The family and the task arguments of a run, from its label ("rand_num k=3 tail=0.5")."""
-    family, *parts = run.task.split(" ")
-    return family, dict(part.split("=", 1) for part in parts if "=" in part)
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def tuning_curves(runs: Sequence[Run]) -> list[tuple[str, str, list[Run]]]:
-    """(family, parameter, runs) for every numeric task parameter that takes two or more
-    values among a family's runs (a sweep's ``--grid``). A run that does not name the
-    parameter has its family's default (None: the run does not use it)."""
-    import inspect
-
-    from vs_bench.tasks import FAMILIES
-
-    by_family: dict[str, list[Run]] = defaultdict(list)
-    for run in runs:
-        by_family[run_parameters(run)[0]].append(run)
-    curves = []
-    for family, group in by_family.items():
-        if family not in FAMILIES:
-            continue
-        defaults = {
-            name: p.default for name, p in inspect.signature(FAMILIES[family]).parameters.items()
-        }
-        names = dict.fromkeys(k for r in group for k in run_parameters(r)[1])
-        for name in names:
-            values = {_value_of(r, name, defaults) for r in group} - {None}
-            if len(values) >= 2:
-                curves.append((family, name, group))
-    return curves
-
-
-def _value_of(run: Run, name: str, defaults: dict[str, object]) -> float | None:
-    given = run_parameters(run)[1].get(name)
-    default = defaults.get(name)
-    text = given if given is not None else None if default is None else str(default)
-    return None if text is None else _number(text)
-
-
-def tuning_figure(family: str, parameter: str, runs: Sequence[Run]) -> Figure:
-    """Headline metrics against ``parameter``, one line per model x format (x the other
-    parameters); a run without the parameter is a dashed level across the plot."""
-    import inspect
-
-    from vs_bench.tasks import FAMILIES
-
-    defaults = {n: p.default for n, p in inspect.signature(FAMILIES[family]).parameters.items()}
-    keys = [k for k in METRICS if any(k in r.metrics for r in runs)][:4]
-    fig = Figure(figsize=(4.6 * max(1, len(keys)), 3.8), layout="constrained")
-    axes = fig.subplots(1, max(1, len(keys)), squeeze=False).ravel()
-    lines: dict[str, list[tuple[float | None, Run]]] = defaultdict(list)
-    order = {name: i for i, name in enumerate(FORMATS)}
-    for run in sorted(runs, key=lambda r: (r.model != IDEAL_MODEL, r.model,
-                                           order.get(r.format, 99))):
-        others = " ".join(f"{k}={v}" for k, v in sorted(run_parameters(run)[1].items())
-                          if k != parameter and k not in ("n", "limit"))
-        label = " ".join(filter(None, [run.model, run.format, others]))
-        lines[label].append((_value_of(run, parameter, defaults), run))
-    values = sorted({x for points in lines.values() for x, _ in points if x is not None})
-    for ax, key in zip(axes, keys, strict=False):
-        for index, (label, points) in enumerate(lines.items()):
-            color = f"C{index % 10}"
-            placed = sorted((x, r.metrics.get(key, math.nan)) for x, r in points if x is not None)
-            if placed:
-                ax.plot([x for x, _ in placed], [y for _, y in placed], marker="o", color=color,
-                        label=label)
-            for x, run in points:
-                if x is None and key in run.metrics:
-                    ax.axhline(run.metrics[key], color=color, linestyle="--",
-                               label=f"{label} (no {parameter})")
-        if values and values[0] > 0 and values[-1] / values[0] >= 10:
-            ax.set_xscale("log")
-        ax.set_xticks(values, [f"{v:g}" for v in values])
-        ax.minorticks_off()
-        ax.set_xlabel(parameter)
-        ax.set_title(metric_title(key), fontsize=10)
-    _legend(fig, axes)
-    fig.suptitle(f"{family}: metrics against {parameter} (tuning curve)")
-    return fig
-
-
-def tuning_figures(runs: Sequence[Run], out_dir: str | Path) -> list[Path]:
-    """``tuning_<family>_<parameter>`` for every parameter a sweep's grid varied."""
-    written: list[Path] = []
-    for family, parameter, group in tuning_curves(runs):
-        written += save(tuning_figure(family, parameter, group), Path(out_dir),
-                        f"tuning_{slug(family)}_{slug(parameter)}")
-    return written

@@ -1,81 +1,44 @@
-"""The closing report of a run: per task, one row per format, intervals, tests, a verdict.
+"""The run report: per task, one row per format, intervals, the comparison with direct, a verdict.
 
-Per task the primary metric is KL to the uniform reference (answer sets, the Miller–Madow
-corrected estimate ``kl_mm``, lower is better) or semantic diversity (creative tasks,
-higher is better), each with its 95% interval; each format is compared with ``direct`` on
-the same prompts (difference, interval, permutation p-value), and the p-values of all the
-comparisons of a run are Holm-adjusted together (``vs_bench.analysis.stats``). Every number
-is recomputed from the draws stored in the logs, not from the logs' summary metrics.
+Every number is the comparison engine's (``vs_bench.analysis.compare``), so the report,
+the leaderboard and the plots agree on the same logs. ``build_report`` is the closing
+report of ``vs-bench run``; ``reports`` rebuilds one per model from a folder of logs
+(``vs-bench report``). Output: terminal tables, ``summary.json`` and ``summary.md``.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 from inspect_ai.log import EvalLog, read_eval_log
-from scipy import stats as sps
+from rich.table import Table
+from rich.text import Text
 
-from vs_bench.analysis import stats
-from vs_bench.analysis.render import metric_title, number
-from vs_bench.analysis.runs import Run, read_run
-from vs_bench.answer_set import AnswerSet
+from vs_bench.analysis import compare
+from vs_bench.analysis.compare import Cell, Results
+from vs_bench.analysis.render import interval_text, number, p_short
+from vs_bench.analysis.runs import load_runs, read_run
+from vs_bench.analysis.verdicts import verdict
 from vs_bench.scorers import catalogue
-from vs_bench.scorers.distribution import chi_square_uniform
 
-Kind = Literal["answer_set", "creative", "other"]
-BASELINE = "direct"
-LEVEL = 0.95
-ALPHA = 0.05
-# Fewer valid draws per prompt than this (answer sets) or fewer texts (creative) and a
-# cell shows "12 valid of 100" instead of an estimate: KL from a handful of draws says
-# more about N than about the model, and a diversity needs pairs.
-MIN_VALID_PER_PROMPT = {"answer_set": 10, "creative": 3}
-# A list whose answers are spread more evenly than independent draws can be: the lower
-# tail of Pearson's X² below this is reported as "too uniform", never as a gain.
-TOO_UNIFORM_P = 0.001
-# the primary metric of each kind (label and direction: the metric catalogue's)
-METRIC = {"answer_set": "kl_mm", "creative": "semantic_diversity"}
-
-
-@dataclass
-class Row:
-    """One format of one task."""
-
-    format: str
-    n_requested: int
-    n_draws: int
-    n_valid: int
-    replies: int
-    parse_failures: int
-    over_delivered: int
-    under_delivered: int
-    prompts: int
-    value: float | None = None
-    ci: tuple[float, float] | None = None
-    note: str | None = None  # why there is no value
-    too_uniform_p: float | None = None  # P(X² <= x): small = too even for chance
-    vs_direct: dict[str, float] | None = None  # diff, ci, p, p_holm
-
-    @property
-    def parse_failure_rate(self) -> float | None:
-        return self.parse_failures / self.replies if self.replies else None
+BASELINE = compare.BASELINE
+LEVEL = compare.LEVEL
 
 
 @dataclass
 class TaskReport:
     task: str
-    kind: Kind
+    kind: str
     metric: str | None
     label: str | None
     higher_is_better: bool | None
-    rows: list[Row] = field(default_factory=list)
+    rows: list[Cell] = field(default_factory=list)
     verdict: str = ""
 
 
@@ -83,264 +46,135 @@ class TaskReport:
 class Report:
     model: str
     suite: str
-    seconds: float
+    seconds: float | None
     tasks: dict[str, TaskReport]
+    notes: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Cell:
-    """What the statistics need from one log."""
-
-    row: Row
-    kind: Kind
-    counts: dict[str, npt.NDArray[np.int64]]  # answer sets: prompt id -> counts
-    texts: dict[str, list[str]]  # creative: prompt id -> texts
-    embedder: str | None
-
-
-def _kind(run: Run) -> Kind:
-    if run.draws:
-        return "answer_set"
-    return "creative" if "semantic_diversity" in run.metrics else "other"
-
-
-def _cell(log: EvalLog) -> tuple[str, _Cell]:
-    if not log.samples:
-        log = read_eval_log(log.location)
-    run = read_run(log)  # every prompt's draws, its epochs pooled
-    kind = _kind(run)
-    row = Row(run.format, 0, 0, 0, 0, 0, 0, 0, 0)
-    counts: dict[str, npt.NDArray[np.int64]] = {}
-    texts: dict[str, list[str]] = {}
-    for record in run.records:
-        key = str(record.id)
-        row.n_requested += record.requested
-        row.n_draws += len(record.texts)
-        row.replies += record.replies
-        row.parse_failures += record.parse_failures
-        row.over_delivered += record.over_delivered
-        row.under_delivered += record.under_delivered
-        if kind == "answer_set":
-            counts[key] = AnswerSet.from_aliases(record.answer_set or []).counts(record.texts)[0]
-        else:
-            texts[key] = list(record.texts)
-    row.prompts = len(counts) or len(texts)
-    row.n_valid = int(sum(int(c.sum()) for c in counts.values())) if counts else row.n_draws
-    embedder = str(run.embedder) if run.embedder else None
-    return run.family, _Cell(row, kind, counts, texts, embedder)
-
-
-def _embeddings(cell: _Cell) -> dict[str, npt.NDArray[np.float64]]:
-    from vs_bench.scorers.embedding import get_embedder
-
-    embedder = get_embedder(cell.embedder)
-    return {key: embedder.encode(texts) for key, texts in cell.texts.items()}
-
-
-def _too_uniform(counts: Sequence[npt.NDArray[np.int64]]) -> float | None:
-    """Lower tail P(X² <= x) of Pearson's statistic summed over prompts (independent)."""
-    tests = [chi_square_uniform(c) for c in counts if c.sum() > 0 and c.size > 1]
-    if not tests:
-        return None
-    return float(sps.chi2.cdf(sum(t.statistic for t in tests), sum(t.dof for t in tests)))
-
-
-def _measure(cell: _Cell) -> Any:
-    """The cell's data for the statistics, or None when it has too few valid draws."""
-    row = cell.row
-    minimum = MIN_VALID_PER_PROMPT.get(cell.kind)
-    if minimum is None:
-        return None
-    per_prompt = (
-        [int(c.sum()) for c in cell.counts.values()]
-        if cell.kind == "answer_set"
-        else [len(t) for t in cell.texts.values()]
-    )
-    if not per_prompt or min(per_prompt) < minimum:
-        row.note = f"{row.n_valid} valid of {row.n_requested}"
-        return None
-    if cell.kind == "answer_set":
-        data: Any = cell.counts
-        estimate = stats.kl_estimate(list(data.values()), LEVEL)
-        row.too_uniform_p = _too_uniform(list(data.values()))
-    else:
-        data = _embeddings(cell)
-        estimate = stats.diversity_estimate(list(data.values()), LEVEL)
-    row.value, row.ci = estimate.value, (estimate.lo, estimate.hi)
-    return data
-
-
-def _compare(kind: Kind, a: dict[str, Any], b: dict[str, Any]) -> stats.Comparison:
-    keys = sorted(set(a) & set(b))
-    if kind == "answer_set":
-        return stats.kl_compare([a[k] for k in keys], [b[k] for k in keys], LEVEL)
-    return stats.diversity_compare([a[k] for k in keys], [b[k] for k in keys], LEVEL)
+def _task_reports(results: Results, model: str) -> dict[str, TaskReport]:
+    tasks: dict[str, TaskReport] = {}
+    for task in results.tasks(model):
+        rows = results.task_cells(task, model)
+        first = rows[0]
+        spec = catalogue.spec(first.primary or "")
+        report = TaskReport(task, first.kind, first.primary, spec.label if spec else None,
+                            first.higher_is_better, rows)
+        report.verdict = verdict(report)
+        tasks[task] = report
+    return tasks
 
 
 def build_report(logs: Sequence[EvalLog], model: str, suite: str, seconds: float) -> Report:
     """The report of a run's finished logs (one model)."""
-    from vs_bench.formats import FORMATS
-    from vs_bench.tasks import FAMILIES
-
-    found = [_cell(log) for log in logs]
-    # registry order (direct first), whatever order the logs came back in
-    order = {name: i for i, name in enumerate([*FAMILIES, *FORMATS])}
-    found.sort(key=lambda fc: (order.get(fc[0], len(order)), fc[0],
-                               order.get(fc[1].row.format, len(order))))
-    cells: dict[str, list[_Cell]] = {}
-    for family, cell in found:
-        cells.setdefault(family, []).append(cell)
-    tasks: dict[str, TaskReport] = {}
-    comparisons: list[tuple[Row, stats.Comparison]] = []
-    for family, group in cells.items():
-        kind = group[0].kind
-        spec = catalogue.spec(METRIC.get(kind, ""))
-        report = TaskReport(
-            family, kind, *((spec.key, spec.label, spec.higher_is_better) if spec else (None,) * 3)
-        )
-        data = {cell.row.format: _measure(cell) for cell in group}
-        base = data.get(BASELINE)
-        for cell in group:
-            report.rows.append(cell.row)
-            mine = data[cell.row.format]
-            if cell.row.format != BASELINE and mine is not None and base is not None:
-                comparisons.append((cell.row, _compare(kind, mine, base)))
-        tasks[family] = report
-    adjusted = stats.holm([c.p for _, c in comparisons])
-    for (row, comparison), p_holm in zip(comparisons, adjusted, strict=True):
-        row.vs_direct = {
-            "diff": comparison.diff,
-            "ci": [comparison.lo, comparison.hi],  # type: ignore[dict-item]
-            "p": comparison.p,
-            "p_holm": p_holm,
-        }
-    for report in tasks.values():
-        report.verdict = verdict(report)
-    return Report(model, suite, seconds, tasks)
+    runs = [read_run(log if log.samples else read_eval_log(log.location)) for log in logs]
+    return Report(model, suite, seconds, _task_reports(compare.evaluate(runs), model))
 
 
-def _interval(value: float | None, ci: Sequence[float] | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"{number(value)} [{number(ci[0])}, {number(ci[1])}]" if ci else number(value)
+def from_results(results: Results, notes: Sequence[str] = (), suite: str = "logs") -> list[Report]:
+    """One report per model of the engine's results."""
+    return [Report(model, suite, None, _task_reports(results, model), list(notes))
+            for model in results.models]
 
 
-def p_text(p: float) -> str:
-    """``p < 0.001`` or ``p = 0.041``."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+def reports(log_dir: str | Path) -> list[Report]:
+    """One report per model of the latest finished logs in ``log_dir``."""
+    runs, notes = load_runs(log_dir)
+    return from_results(compare.evaluate(runs), notes, f"logs in {log_dir}")
 
 
-def verdict(report: TaskReport) -> str:
-    """One sentence: what each format did to the primary metric against direct."""
-    if report.metric is None:
-        return f"{report.task}: no verdict (no primary metric with an interval for this task)"
-    rows = {row.format: row for row in report.rows}
-    base = rows.get(BASELINE)
-    if base is None:
-        return f"{report.task}: no verdict (direct was not run)"
-    if base.value is None:
-        return f"{report.task}: no verdict (direct has {base.note})"
-    clauses = []
-    for row in report.rows:
-        if row.format == BASELINE:
-            continue
-        if row.value is None:
-            clauses.append(f"{row.format} has {row.note}, no estimate")
-            continue
-        assert row.vs_direct is not None
-        p = row.vs_direct["p_holm"]
-        if row.too_uniform_p is not None and row.too_uniform_p < TOO_UNIFORM_P:
-            clauses.append(
-                f"{row.format} is too uniform to be independent draws "
-                f"(P(X² <= x) {p_text(row.too_uniform_p).removeprefix('p ')}), not a gain"
-            )
-        elif p < ALPHA:
-            better = (row.value > base.value) == report.higher_is_better
-            verb = "raises" if row.value > base.value else "lowers"
-            clauses.append(
-                f"{row.format} {verb} {report.label} from {_interval(base.value, base.ci)} to "
-                f"{_interval(row.value, row.ci)} against direct ({p_text(p)}, Holm)"
-                + ("" if better else ", a loss")
-            )
-        else:
-            clauses.append(f"{row.format}: no difference from direct detected ({p_text(p)}, Holm)")
-    return f"{report.task}: " + ("; ".join(clauses) or "direct only, nothing to compare") + "."
+def terminal_tables(report: Report, width: int = 100) -> list[Table]:
+    """One rich table per task; below 120 columns each interval sits under its value, so
+    that no number is cut at 100 columns."""
+    tables = []
+    for task in report.tasks.values():
+        table = Table(*HEADER, title=f"{task.task}: {_title(task)}", title_justify="left")
+        for column in table.columns:
+            column.no_wrap = True
+        for cells in table_rows(task, "\n" if width < 120 else " "):
+            table.add_row(*map(Text, cells))  # Text: "[0.1, 0.2]" is no style tag
+        tables.append(table)
+    return tables
 
 
-def to_dict(report: Report) -> dict[str, Any]:
-    """The machine-readable result (``summary.json``)."""
-    tasks: dict[str, Any] = {}
-    for name, task in report.tasks.items():
-        tasks[name] = {
-            "metric": task.metric,
-            "higher_is_better": task.higher_is_better,
-            "rows": [
-                {
-                    "format": row.format,
-                    "n_requested": row.n_requested,
-                    "n_draws": row.n_draws,
-                    "n_valid": row.n_valid,
-                    "prompts": row.prompts,
-                    "value": _finite(row.value),
-                    "ci": [_finite(v) for v in row.ci] if row.ci else None,
-                    "note": row.note,
-                    "parse_failures": row.parse_failures,
-                    "parse_failure_rate": row.parse_failure_rate,
-                    "over_delivered": row.over_delivered,
-                    "under_delivered": row.under_delivered,
-                    "too_uniform_p": row.too_uniform_p,
-                    "vs_direct": (
-                        {
-                            k: _finite(v) if not isinstance(v, list) else [_finite(x) for x in v]
-                            for k, v in row.vs_direct.items()
-                        }
-                        if row.vs_direct
-                        else None
-                    ),
-                }
-                for row in task.rows
-            ],
-            "verdict": task.verdict,
-        }
-    return {"model": report.model, "suite": report.suite, "seconds": report.seconds, "tasks": tasks}
+def summary_html(found: Sequence[Report]) -> str:
+    """The reports as HTML sections (``vs-bench bundle``'s index page)."""
+    parts = [f"<p>{html.escape(METHODS)}</p>"]
+    for found_report in found:
+        parts.append(f"<h2>{html.escape(found_report.model)}</h2>")
+        for task in found_report.tasks.values():
+            head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADER)
+            body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+                           + "</tr>" for cells in table_rows(task))
+            parts.append(f"<h3>{html.escape(task.task)}: {html.escape(_title(task))}</h3>"
+                         f"<table border='1' cellpadding='3'><tr>{head}</tr>{body}</table>"
+                         f"<p>{html.escape(task.verdict)}</p>")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------- output
 
 
 def _finite(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
-HEADER = (
-    "format",
-    "value [95% CI]",
-    "n_draws",
-    "n_valid",
-    "parse fail",
-    "over/under",
-    "vs direct [95% CI]",
-    "p",
-    "p (Holm)",
-)
+def row_dict(row: Cell) -> dict[str, Any]:
+    """One format's machine-readable row (``summary.json``)."""
+    vs = row.vs_direct
+    return {
+        "format": row.format,
+        "n_requested": row.n_requested,
+        "n_draws": row.n_draws,
+        "n_valid": row.n_valid,
+        "valid_share": row.valid_share,
+        "prompts": row.prompts,
+        "value": _finite(row.value),
+        "ci": [_finite(row.lo), _finite(row.hi)] if row.lo is not None else None,
+        "note": row.note,
+        "parse_failures": row.parse_failures,
+        "parse_failure_rate": row.parse_failure_rate,
+        "over_delivered": row.over_delivered,
+        "under_delivered": row.under_delivered,
+        "too_uniform_p": row.too_uniform_p,
+        "quality": row.quality,
+        "vs_direct": None if vs is None else {
+            "diff": _finite(vs.diff), "ci": [_finite(vs.lo), _finite(vs.hi)],
+            "p": _finite(vs.p), "p_holm": _finite(row.p_holm), "valid_p": row.valid_p,
+        },
+    }
 
 
-def table_rows(task: TaskReport) -> list[list[str]]:
-    """The cells of one task's table, in HEADER order."""
+def to_dict(report: Report) -> dict[str, Any]:
+    """The machine-readable result (``summary.json``)."""
+    tasks = {
+        name: {"metric": task.metric, "kind": task.kind,
+               "higher_is_better": task.higher_is_better,
+               "rows": [row_dict(row) for row in task.rows], "verdict": task.verdict}
+        for name, task in report.tasks.items()
+    }
+    return {"model": report.model, "suite": report.suite, "seconds": report.seconds,
+            "alpha": compare.ALPHA, "tasks": tasks}
+
+
+HEADER = ("format", "value [95% CI]", "valid", "parse fail.", "vs direct [95% CI]", "p",
+          "p (Holm)")
+
+
+def table_rows(task: TaskReport, sep: str = " ") -> list[list[str]]:
+    """The cells of one task's table, in HEADER order; ``sep`` between a value and its
+    interval (a newline stacks them in a narrow terminal)."""
     out = []
     for row in task.rows:
         vs = row.vs_direct
         rate = row.parse_failure_rate
-        out.append(
-            [
-                row.format,
-                row.note if row.value is None and row.note else _interval(row.value, row.ci),
-                str(row.n_draws),
-                str(row.n_valid),
-                f"{100 * rate:.0f}%" if rate is not None else "n/a",
-                f"{row.over_delivered}/{row.under_delivered}",
-                _interval(vs["diff"], vs["ci"]) if vs else "",  # type: ignore[arg-type]
-                number(vs["p"]) if vs else "",
-                number(vs["p_holm"]) if vs else "",
-            ]
-        )
+        value = (row.note if row.value is None and row.note
+                 else interval_text(row.value, row.lo, row.hi, sep))
+        out.append([
+            row.format, value, f"{row.n_valid}/{row.n_requested}",
+            f"{100 * rate:.0f}%" if rate is not None else "n/a",
+            interval_text(vs.diff, vs.lo, vs.hi, sep, signed=True) if vs else "",
+            p_short(vs.p) if vs else "", p_short(row.p_holm) if vs else "",
+        ])
     return out
 
 
@@ -348,26 +182,31 @@ def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
+METHODS = ("Values: 95% intervals; each format against direct on the same prompts: "
+           "difference, its 95% interval and the p-value that inverts that interval (the "
+           "interval excludes 0 exactly when p < 0.05). Verdicts go by the Holm-adjusted p "
+           "over the model's comparisons. Methods: docs/statistics.md.")
+
+
 def to_markdown(report: Report) -> str:
     """``summary.md``: a table per task and its verdict."""
-    lines = [
-        f"# vs-bench: {report.model}, suite {report.suite}",
-        "",
-        f"{report.seconds:.0f} s. Values: {LEVEL:.0%} intervals; p-values from "
-        "permutation tests against direct, Holm-adjusted over the run.",
-        "",
-    ]
+    took = f"{report.seconds:.0f} s. " if report.seconds is not None else ""
+    lines = [f"# vs-bench: {report.model}, {report.suite}", "", took + METHODS, ""]
     for task in report.tasks.values():
-        label = metric_title(task.metric) if task.metric else "no primary metric"
         lines += [
-            f"## {task.task}: {label}",
-            "",
-            "| " + " | ".join(HEADER) + " |",
-            "|" + "---|" * len(HEADER),
+            f"## {task.task}: {_title(task)}", "",
+            "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER),
         ]
         lines += ["| " + " | ".join(_escape(c) for c in cells) + " |" for cells in table_rows(task)]
         lines += ["", _escape(task.verdict), ""]
+    lines += [f"- {_escape(note)}" for note in report.notes]
     return "\n".join(lines)
+
+
+def _title(task: TaskReport) -> str:
+    from vs_bench.analysis.render import metric_title
+
+    return metric_title(task.metric) if task.metric else "no primary metric"
 
 
 def write(report: Report, folder: str | Path, json_path: str | Path | None = None) -> list[Path]:
@@ -382,3 +221,24 @@ def write(report: Report, folder: str | Path, json_path: str | Path | None = Non
         Path(json_path).write_text(text, encoding="utf-8")
         written.append(Path(json_path))
     return written
+
+
+def write_all(found: Sequence[Report], folder: str | Path,
+              json_path: str | Path | None = None) -> list[Path]:
+    """One report: as ``write``; several models: ``summary.json`` / ``.md`` hold them all
+    (a list under "reports"; the Markdown one section per model)."""
+    if len(found) == 1:
+        return write(found[0], folder, json_path)
+    folder = Path(folder)
+    text = json.dumps({"reports": [to_dict(r) for r in found]}, indent=2,
+                      ensure_ascii=False) + "\n"
+    written = [folder / "summary.json", folder / "summary.md"]
+    written[0].write_text(text, encoding="utf-8")
+    written[1].write_text("\n\n".join(to_markdown(r) for r in found), encoding="utf-8")
+    if json_path is not None:
+        Path(json_path).write_text(text, encoding="utf-8")
+        written.append(Path(json_path))
+    return written
+
+
+__all__ = ["Report", "TaskReport", "build_report", "reports", "to_dict", "write", "number"]

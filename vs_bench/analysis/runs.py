@@ -23,6 +23,7 @@ from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import STORE_KEY, SampleDraws
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers import catalogue
+from vs_bench.scorers.reference_scorer import WEIGHTS_KEY
 
 IDEAL_MODEL = "random/python"
 # the bulk of a log, which the readers do not use
@@ -36,6 +37,7 @@ class PromptRecord:
     id: Any  # the sample id
     prompt: str
     answer_set: list[list[str]] | None  # alias groups of answer-set tasks
+    reference: list[float] | None = None  # weights of a non-uniform reference
     texts: list[str] = field(default_factory=list)
     probabilities: list[float | None] = field(default_factory=list)  # verbalized, per text
     requested: int = 0
@@ -275,9 +277,11 @@ def read_run(log: EvalLog, location: str | None = None) -> Run:
         for name, sample_score in (sample.scores or {}).items():
             for key, value in _values(name, sample_score.value).items():
                 per_epoch[key].append(value)
+        meta = sample.metadata or {}
         record = records.setdefault(
             sample.id,
-            PromptRecord(sample.id, prompt_text(sample), (sample.metadata or {}).get("answer_set")),
+            PromptRecord(sample.id, prompt_text(sample), meta.get("answer_set"),
+                         meta.get(WEIGHTS_KEY)),
         )
         if STORE_KEY in sample.store:  # epochs of a prompt add up
             drawn = SampleDraws.load(sample.store)

@@ -27,12 +27,8 @@ P̂ = c / N, S = answers drawn at least once:
   plus the χ² term), clipped at 0: it covers far from uniform, where (a) relies on the
   noncentral approximation. The value always lies inside (b), so inside the interval.
 
-Comparison of two formats on the same prompts: p-value from a permutation test (Good
-2005): within each prompt the valid draws of both formats are pooled and re-split at the
-observed sizes (multivariate hypergeometric), statistic = difference of the run-level
-(unclipped) Miller–Madow means, p = (1 + #{|T*| >= |T|}) / (B + 1) (Phipson & Smyth 2010),
-exact level under H0 "both formats draw from one distribution". Interval of the
-difference: MOVER (Zou & Donner 2008) from the two intervals above.
+Comparisons of two formats (difference, interval and p-value from one bootstrap, so that
+the interval excludes 0 exactly when p < 0.05) are ``vs_bench.analysis.resampling``'s.
 
 Semantic diversity (``vs_bench.scorers.embedding.semantic_diversity``) of a prompt is a
 U-statistic (Hoeffding 1948) of the pairwise distance h = 100·(1 − clip(cos, 0, 1)). Its
@@ -41,8 +37,7 @@ jackknife variance (Arvesen 1969; conservative, Efron & Stein 1981), and (b) the
 empirical-likelihood interval (Jing, Yuan & Zhou 2009; F-calibrated, Owen 2001). (a) alone
 covered about 93% for 30 texts of a collapsed sampler, where the estimate and its standard
 error fall together; (b) adapts to that skew. Prompts, and the two sides of a difference,
-are combined by MOVER. The comparison's p-value is a stratified permutation test: within
-each prompt the texts of both formats are pooled and re-split.
+are combined by MOVER (Zou & Donner 2008).
 
 Several comparisons in a run: Holm's step-down adjustment (Holm 1979).
 
@@ -50,8 +45,7 @@ References: Miller, G. A. (1955) Note on the bias of information estimates. Agre
 (2013) Categorical Data Analysis, 3rd ed. Saxena, K. M. L. & Alam, K. (1982) Ann. Statist.
 10, 1012-1016. Kent, J. T. & Hainsworth, T. J. (1995) J. Stat. Plann. Inference 46,
 147-159. Williams, D. A. (1976) Biometrika 63, 33-37. Zou, G. Y. & Donner, A. (2008) Stat.
-Med. 27, 1693-1702. Good, P. (2005) Permutation, Parametric and Bootstrap Tests of
-Hypotheses, 3rd ed. Phipson, B. & Smyth, G. K. (2010) Stat. Appl. Genet. Mol. Biol. 9, 39.
+Med. 27, 1693-1702.
 Hoeffding, W. (1948) Ann. Math. Statist. 19, 293-325. Arvesen, J. N. (1969) Ann. Math.
 Statist. 40, 2076-2100. Efron, B. & Stein, C. (1981) Ann. Statist. 9, 586-596. Jing,
 B.-Y., Yuan, J. & Zhou, W. (2009) J. Amer. Statist. Assoc. 104, 1224-1232. Owen, A. B.
@@ -79,8 +73,6 @@ from vs_bench.scorers.distribution import kl_mm as miller_madow_kl
 from vs_bench.scorers.embedding import SCALE, semantic_diversity
 
 FloatArray = npt.NDArray[np.float64]
-# Permutations per comparison: p >= 1/(RESAMPLES + 1) = 1e-4; about 0.1 s per prompt.
-RESAMPLES = 9999
 _NAN = math.nan
 _NEWTON_STEPS = 25  # for λ of the empirical likelihood (quadratic convergence)
 _GRID, _GRID_ROUNDS = 33, 4  # bound of the empirical likelihood interval to range·32^-4
@@ -97,22 +89,10 @@ class Estimate:
     prompts: int = 0  # prompts used
 
 
-@dataclass(frozen=True)
-class Comparison:
-    """value(a) − value(b) over the prompts both sides measured, its interval and p-value."""
-
-    diff: float
-    lo: float
-    hi: float
-    p: float  # two-sided, permutation; no smaller than 1/(resamples + 1)
-    resamples: int = 0
-
-
 _NAN_ESTIMATE = Estimate(_NAN, _NAN, _NAN, 0, 0)
-_NAN_COMPARISON = Comparison(_NAN, _NAN, _NAN, _NAN, 0)
 
 
-def _check_level(level: float) -> float:
+def check_level(level: float) -> float:
     if not 0.0 < level < 1.0:
         raise VsBenchError(f"confidence level {level} is not in (0, 1): pass e.g. 0.95")
     return (1.0 - level) / 2.0
@@ -175,7 +155,7 @@ def kl_estimate(counts: Sequence[npt.ArrayLike], level: float = 0.95) -> Estimat
     prompts of KL̂_j − (S_j − 1)/(2N_j)); interval = hull of the G-test inversion and the
     Wald interval (module docstring).
     """
-    alpha = _check_level(level)
+    alpha = check_level(level)
     rows = [r for r in _count_rows(counts) if r.sum() > 0]
     if not rows:
         return _NAN_ESTIMATE
@@ -197,7 +177,7 @@ def kl_estimate(counts: Sequence[npt.ArrayLike], level: float = 0.95) -> Estimat
     return Estimate(max(mm, 0.0), float(min(lo_a, lo_b)), float(max(hi_a, hi_b)), int(n.sum()), m)
 
 
-def _mover(
+def mover(
     values: Sequence[float], intervals: Sequence[tuple[float, float]], weights: Sequence[float]
 ) -> tuple[float, float]:
     """Interval of Σ w_j θ_j from intervals [l_j, u_j] around estimates θ̂_j (MOVER, Zou &
@@ -210,65 +190,6 @@ def _mover(
         below += (w * (v - lo if w > 0 else hi - v)) ** 2
         above += (w * (hi - v if w > 0 else v - lo)) ** 2
     return centre - math.sqrt(below), centre + math.sqrt(above)
-
-
-def _permutation_p(observed: float, null: FloatArray) -> float:
-    """Two-sided Monte Carlo permutation p-value, (1 + #{|T*| >= |T|}) / (B + 1)."""
-    # equal configurations can differ in the last bits: count them as ties
-    extreme = np.abs(null) >= abs(observed) * (1.0 - 1e-9) - 1e-12
-    return float((1 + np.count_nonzero(extreme)) / (null.size + 1))
-
-
-def _paired(a: Sequence[object], b: Sequence[object], what: str, resamples: int) -> None:
-    if resamples < 1:
-        raise VsBenchError(f"{what}: {resamples} permutations: pass resamples >= 1 (e.g. 9999)")
-    if len(a) != len(b):
-        raise VsBenchError(
-            f"{what}: {len(a)} prompts against {len(b)}: pass the same prompts, in the same order"
-        )
-
-
-def kl_compare(
-    a: Sequence[npt.ArrayLike],
-    b: Sequence[npt.ArrayLike],
-    level: float = 0.95,
-    seed: int = 0,
-    resamples: int = RESAMPLES,
-) -> Comparison:
-    """KL of format a minus format b on the same prompts (paired by position).
-
-    Uses the prompts where both sides have valid draws. diff = kl_estimate(a).value −
-    kl_estimate(b).value; interval: MOVER; p: within-prompt permutation of the pooled
-    valid draws (module docstring), ``resamples`` re-splits with ``seed``.
-    """
-    _check_level(level)
-    rows_a, rows_b = _count_rows(a), _count_rows(b)
-    _paired(rows_a, rows_b, "kl_compare", resamples)
-    pairs = []
-    for index, (x, y) in enumerate(zip(rows_a, rows_b, strict=True)):
-        if x.size != y.size:
-            raise VsBenchError(
-                f"kl_compare: prompt {index} has {x.size} answers against {y.size}: "
-                "pass counts over the same answer set"
-            )
-        if x.sum() > 0 and y.sum() > 0:
-            pairs.append((x, y))
-    if not pairs:
-        return _NAN_COMPARISON
-    first = kl_estimate([x for x, _ in pairs], level)
-    second = kl_estimate([y for _, y in pairs], level)
-    lo, hi = _mover(
-        [first.value, second.value], [(first.lo, first.hi), (second.lo, second.hi)], [1, -1]
-    )
-    observed = float(np.mean([miller_madow_kl(x) - miller_madow_kl(y) for x, y in pairs]))
-    rng = np.random.default_rng(seed)
-    null = np.zeros(resamples)
-    for x, y in pairs:
-        pooled = x + y
-        resplit = rng.multivariate_hypergeometric(pooled, int(x.sum()), size=resamples)
-        null += miller_madow_kl(resplit) - miller_madow_kl(pooled - resplit)
-    null /= len(pairs)
-    return Comparison(first.value - second.value, lo, hi, _permutation_p(observed, null), resamples)
 
 
 def _embedding_rows(embeddings: Sequence[npt.ArrayLike]) -> list[FloatArray]:
@@ -390,73 +311,15 @@ def diversity_estimate(
     Deterministic: ``seed`` is accepted for a signature common to all.
     """
     del seed
-    alpha = _check_level(level)
+    alpha = check_level(level)
     rows = [r for r in _embedding_rows(embeddings) if r.shape[0] >= 2]
     if not rows:
         return _NAN_ESTIMATE
     values, intervals = _diversity_parts(rows, alpha)
     m = len(rows)
-    lo, hi = _mover(values, intervals, [1.0 / m] * m)
+    lo, hi = mover(values, intervals, [1.0 / m] * m)
     value = float(np.mean(values))
     return Estimate(value, max(lo, 0.0), min(hi, SCALE), sum(len(r) for r in rows), m)
-
-
-def _split_means(
-    h: FloatArray, size_a: int, resamples: int, rng: np.random.Generator
-) -> tuple[FloatArray, FloatArray]:
-    """Mean of h over the pairs within each group, for ``resamples`` random splits of the
-    rows into ``size_a`` and the rest.
-
-    One matrix product: with r = M h (M the 0/1 membership of group a), Σ_aa = Σ r·M,
-    Σ_ab = M·rowsum(h) − Σ_aa, Σ_bb = Σh − 2Σ_ab − Σ_aa (sums over ordered pairs).
-    """
-    n = h.shape[0]
-    base = np.zeros(n)
-    base[:size_a] = 1.0
-    in_a = rng.permuted(np.broadcast_to(base, (resamples, n)), axis=1)
-    within_a = np.sum((in_a @ h) * in_a, axis=1)
-    across = in_a @ h.sum(axis=1) - within_a
-    within_b = h.sum() - 2.0 * across - within_a
-    return within_a / (size_a * (size_a - 1)), within_b / ((n - size_a) * (n - size_a - 1))
-
-
-def diversity_compare(
-    a: Sequence[npt.ArrayLike],
-    b: Sequence[npt.ArrayLike],
-    level: float = 0.95,
-    seed: int = 0,
-    resamples: int = RESAMPLES,
-) -> Comparison:
-    """Semantic diversity of format a minus format b on the same prompts (by position).
-
-    Uses the prompts where both sides have >= 2 texts. Interval: MOVER over the per-prompt
-    intervals of both sides (as in ``diversity_estimate``); p: stratified permutation test,
-    the texts of both formats pooled and re-split within each prompt.
-    """
-    alpha = _check_level(level)
-    rows_a, rows_b = _embedding_rows(a), _embedding_rows(b)
-    _paired(rows_a, rows_b, "diversity_compare", resamples)
-    pairs = [(x, y) for x, y in zip(rows_a, rows_b, strict=True) if min(len(x), len(y)) >= 2]
-    if not pairs:
-        return _NAN_COMPARISON
-    for x, y in pairs:
-        if x.shape[1] != y.shape[1]:
-            raise VsBenchError(
-                f"diversity_compare: embeddings of width {x.shape[1]} against {y.shape[1]}: "
-                "embed both formats with the same model"
-            )
-    m = len(pairs)
-    values_a, intervals_a = _diversity_parts([x for x, _ in pairs], alpha)
-    values_b, intervals_b = _diversity_parts([y for _, y in pairs], alpha)
-    diff = float(np.mean(values_a) - np.mean(values_b))
-    lo, hi = _mover(values_a + values_b, intervals_a + intervals_b, [1.0 / m] * m + [-1.0 / m] * m)
-    rng = np.random.default_rng(seed)
-    null = np.zeros(resamples)
-    for x, y in pairs:
-        mean_a, mean_b = _split_means(pairwise_distances(np.vstack([x, y])), len(x), resamples, rng)
-        null += mean_a - mean_b
-    null /= m
-    return Comparison(diff, max(lo, -SCALE), min(hi, SCALE), _permutation_p(diff, null), resamples)
 
 
 def holm(pvalues: Sequence[float]) -> list[float]:
