@@ -13,13 +13,13 @@ from inspect_ai.model import (
     ChatMessageSystem,
     ChatMessageUser,
     GenerateConfig,
-    Model,
     ModelOutput,
     get_model,
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from vs_bench._inspect_compat import active_generate_config
+from vs_bench.capabilities import capabilities, learn_refusal, refused_choices
 from vs_bench.draws import Draw, ParseFailure, SampleDraws
 from vs_bench.formats import (
     REQUEST_KEY,
@@ -39,16 +39,6 @@ REPLY_EXCERPT = 300
 # asks again, up to this many times its planned calls in all; what is still missing then
 # is reported as its shortfall.
 MAX_CALLS_FACTOR = 3
-# Providers that return several choices for one request (``num_choices``, the chat
-# API's ``n``): one-answer formats send their draws to them in requests of up to k
-# choices. vLLM takes any n; llama.cpp's server refuses n above its slot count, so the
-# generic openai-api/ path (llama.cpp, the tests' fault server) gets one request per
-# draw. A server that returns fewer choices than asked is topped up like a short list.
-NUM_CHOICES_PROVIDERS = frozenset({"local", "random", "vllm", "together"})
-# Providers whose constrained decoding enforces an array length (minItems = maxItems): a
-# list call there returns exactly the k candidates its prompt asks for. Others get the
-# schema without a length, which every structured-output API accepts.
-EXACT_COUNT_PROVIDERS = frozenset({"local"})
 
 
 def draw_seed(base: int | None, *parts: object) -> int | None:
@@ -76,31 +66,31 @@ def draw_cache(cache: bool | CachePolicy | None, *scope: object) -> bool | Cache
     return policy.model_copy(update={"scopes": scopes})
 
 
-def provider_of(model: Model) -> str:
-    """The provider part of ``provider/name``."""
-    return str(model).split("/", 1)[0]
+def choices_per_request(fmt: Format, budget: Budget, max_choices: int) -> int:
+    """Answers a one-answer format asks for in one request (the chat API's ``n``).
 
-
-def choices_per_request(model: Model, fmt: Format, budget: Budget) -> int:
-    """Answers a one-answer format asks for in one request to ``model``."""
+    Up to the cell's N where the provider returns several choices a request
+    (``capabilities.Capabilities.max_choices``); other formats take one reply a request.
+    """
     if fmt.batched or fmt.conversation:
         return 1
-    return budget.k if provider_of(model) in NUM_CHOICES_PROVIDERS else 1
+    return max(1, min(budget.n, max_choices))
 
 
-def top_up(fmt: Format, plan: Sequence[list[int]], missing: int, allowed: int) -> list[list[int]]:
-    """At most ``allowed`` more calls, shaped like the plan's, for ``missing`` draws.
+def top_up(
+    fmt: Format, plan: Sequence[list[int]], missing: int, allowed: int, choices: int
+) -> list[list[int]]:
+    """At most ``allowed`` more calls for ``missing`` draws.
 
-    One-answer requests ask for just the missing answers; a batched call's k is fixed by
-    its system prompt, so it asks for k again.
+    One-answer requests ask for just the missing answers, ``choices`` at most a request;
+    a batched call's k is fixed by its system prompt, so it asks for k again (the plan's
+    shape).
     """
+    if not fmt.batched and not fmt.conversation:
+        sizes = [min(choices, missing - s) for s in range(0, missing, choices)]
+        return [[size] for size in sizes[:allowed]]
     shape = max(plan, key=sum)
-    per_call = sum(shape)
-    calls = [list(shape) for _ in range(min(allowed, -(-missing // per_call)))]
-    last = missing - per_call * (len(calls) - 1)
-    if calls and not fmt.batched and not fmt.conversation and last < per_call:
-        calls[-1] = [last]
-    return calls
+    return [list(shape) for _ in range(min(allowed, -(-missing // sum(shape))))]
 
 
 @solver
@@ -111,45 +101,62 @@ def vs_sampler(fmt: Format, budget: Budget, options: PromptOptions) -> Solver:
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         model = get_model()
         active = active_generate_config()
-        choices = choices_per_request(model, fmt, budget)
-        exact = provider_of(model) in EXACT_COUNT_PROVIDERS
+        able = capabilities(model)
+        choices = choices_per_request(fmt, budget, able.max_choices)
         record = SampleDraws(requested=budget.n)
+        issued = 0  # calls handed out: each index its own seed and cache scope
 
-        async def conversation(call: int, turns: list[int]) -> list[Draw]:
+        async def conversation(call: int, turns: list[int]) -> list[Draw] | None:
+            """The call's draws; None when the server refused its number of choices."""
+            nonlocal choices
             messages: list[ChatMessage] = [ChatMessageSystem(content=system)]
             draws: list[Draw] = []
             for turn, count in enumerate(turns):
                 # one-answer formats take their answers as choices; others one reply
                 several = count if not fmt.batched and count > 1 else None
                 asked = 1 if several else count
-                # the request as data as well (reply shape, count, the sample's reference)
-                # for samplers that answer in the asked shape (random/python)
-                request = request_metadata(
-                    fmt, options, asked, None if turn else state.metadata.get(IDEAL_KEY)
-                )
+                metadata = None
+                if able.reads_request:
+                    # the request as data (reply shape, count, the sample's reference) for
+                    # a sampler that answers in the asked shape (random/python); no other
+                    # provider gets it, as each message's data is copied into the log
+                    metadata = {REQUEST_KEY: request_metadata(
+                        fmt, options, asked, None if turn else state.metadata.get(IDEAL_KEY)
+                    )}
                 messages.append(
                     ChatMessageUser(
                         content=followup_prompt(fmt, count) if turn else state.input_text,
-                        metadata={REQUEST_KEY: request},
+                        metadata=metadata,
                     )
                 )
                 where = (state.sample_id, state.epoch, call, turn)
-                output = await model.generate(
-                    messages,
-                    config=GenerateConfig(
-                        # the format too: an ideal sampler's draws differ between formats
-                        seed=draw_seed(active.seed, fmt.name, *where),
-                        response_schema=response_schema(
-                            fmt, options, count if exact and fmt.batched else None
+                try:
+                    output = await model.generate(
+                        messages,
+                        config=GenerateConfig(
+                            # the format too: an ideal sampler's draws differ between formats
+                            seed=draw_seed(active.seed, fmt.name, *where),
+                            response_schema=response_schema(
+                                fmt, options, count if able.exact_count and fmt.batched else None
+                            ),
+                            num_choices=several,
                         ),
-                        num_choices=several,
-                    ),
-                    cache=draw_cache(active.cache, *where),
-                )
+                        cache=draw_cache(active.cache, *where),
+                    )
+                except Exception as ex:
+                    accepted = refused_choices(ex, several) if several else None
+                    if accepted is None:
+                        raise
+                    learn_refusal(model, accepted, several or 1)
+                    choices = min(choices, accepted)
+                    return None
                 messages.append(output.message)
                 replies = [choice.message.text for choice in output.choices] or [""]
                 if several:
                     record.under_delivered += max(0, count - len(replies))
+                    # a server that returns fewer choices than asked (some cap n without
+                    # saying so): the cell's other requests ask for what it gives
+                    choices = min(choices, max(1, len(replies)))
                 for reply in replies:
                     record.replies += 1
                     try:
@@ -164,7 +171,9 @@ def vs_sampler(fmt: Format, budget: Budget, options: PromptOptions) -> Solver:
                     draws.extend(Draw(c.text, c.probability, call, turn) for c in found)
             return draws
 
-        async def run(first: int, calls: Sequence[list[int]]) -> list[Draw]:
+        async def run(calls: Sequence[list[int]]) -> list[Draw]:
+            nonlocal issued
+            first, issued = issued, issued + len(calls)
             # Let every call settle before failing the sample on a call's error: otherwise
             # the other calls run on detached, and a retry of the sample
             # (--retry-on-error) asks again for draws still in flight instead of reading
@@ -176,15 +185,20 @@ def vs_sampler(fmt: Format, budget: Budget, options: PromptOptions) -> Solver:
             errors = [r for r in settled if isinstance(r, BaseException)]
             if errors:
                 raise errors[0]
-            record.calls += len(calls)
-            return [d for r in settled if not isinstance(r, BaseException) for d in r]
+            answered = [r for r in settled if isinstance(r, list)]
+            record.calls += len(answered)
+            return [d for r in answered for d in r]
 
         plan = budget.plan(fmt, choices)
         cap = MAX_CALLS_FACTOR * len(plan)
-        draws = await run(0, plan)
+        draws = await run(plan)
         while len(draws) < budget.n and record.calls < cap:
-            more = top_up(fmt, plan, budget.n - len(draws), cap - record.calls)
-            draws += await run(record.calls, more)
+            missing = budget.n - len(draws)
+            if choices < max(sum(c) for c in plan) and not fmt.batched and not fmt.conversation:
+                # fewer choices a request than planned: the cap follows the smaller requests
+                plan = [[choices]]
+                cap = max(cap, record.calls + MAX_CALLS_FACTOR * -(-missing // choices))
+            draws += await run(top_up(fmt, plan, missing, cap - record.calls, choices))
         # every candidate is one draw of equal weight; trim an over-delivering last call
         record.draws = draws[: budget.n]
         record.save(state.store)

@@ -34,6 +34,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 from platformdirs import user_cache_dir
 
+from vs_bench.capabilities import Capabilities
 from vs_bench.checks import integer, number
 from vs_bench.errors import VsBenchError
 from vs_bench.providers.compact_json import compact_grammar
@@ -227,8 +228,13 @@ class LocalAPI(ModelAPI):
 
     Model args (``-M``): ``model_path`` (any GGUF), ``n_ctx`` (tokens per request,
     default 4096), ``n_parallel`` (slots decoded together, default 8), ``n_threads``
-    (default: the cores idle when the first model loads), ``min_p`` (default 0.0: no min-p cut).
+    (default: the cores idle when the first model loads), ``min_p`` (default 0.0: no min-p
+    cut), ``max_choices`` (choices a request asks for, default ``n_parallel``).
     """
+
+    # a request of n_parallel choices fills the slots with one prompt evaluation; the
+    # grammar enforces a list's length
+    CAPABILITIES = Capabilities(DEFAULT_N_PARALLEL, exact_count=True)
 
     def __init__(
         self,
@@ -241,12 +247,13 @@ class LocalAPI(ModelAPI):
         n_parallel: int = DEFAULT_N_PARALLEL,
         n_threads: int | None = None,
         min_p: float = DEFAULT_MIN_P,
+        max_choices: int | None = None,
         **model_args: Any,
     ) -> None:
         if model_args:
             raise VsBenchError(
                 f"unknown model arg(s) {', '.join(model_args)} for local/{model_name}: "
-                "use -M model_path=, n_ctx=, n_parallel=, n_threads=, min_p="
+                "use -M model_path=, n_ctx=, n_parallel=, n_threads=, min_p=, max_choices="
             )
         super().__init__(model_name, base_url, api_key, [], config)
         _xllamacpp()  # a missing extra is named before any model file is looked for
@@ -261,6 +268,11 @@ class LocalAPI(ModelAPI):
             ),
         )
         self.min_p = number("min_p", min_p, 0.0, 1.0, option="-M")
+        self.capabilities = Capabilities(
+            self.settings.n_parallel if max_choices is None
+            else integer("max_choices", max_choices, low=1, option="-M"),
+            exact_count=True,
+        )
         self.server = server_for(self.settings)
         # Inspect's adaptive concurrency ignores max_connections() and would queue ever more
         # calls on the slots: a fixed pool keeps every slot busy and no more.

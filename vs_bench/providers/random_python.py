@@ -38,6 +38,8 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from vs_bench import prompts
 from vs_bench.answer_set import AnswerSet
+from vs_bench.capabilities import DEFAULT_MAX_CHOICES, Capabilities
+from vs_bench.checks import integer
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import REQUEST_KEY, ReplyShape
 from vs_bench.ideal import answers_of
@@ -47,17 +49,24 @@ REASONING = "Each answer is an independent uniform draw from the full answer set
 
 
 class RandomPythonAPI(ModelAPI):
+    # any number of choices a request; the only provider that reads the request metadata
+    CAPABILITIES = Capabilities(DEFAULT_MAX_CHOICES, reads_request=True)
+
     def __init__(
         self,
         model_name: str,
         base_url: str | None = None,
         api_key: str | None = None,
         config: GenerateConfig = GenerateConfig(),
+        max_choices: int = DEFAULT_MAX_CHOICES,
         **model_args: Any,
     ) -> None:
         if model_name != MODEL_NAME:
             raise VsBenchError(f"unknown model random/{model_name}: use --model random/python")
         super().__init__(model_name, base_url, api_key, [], config)
+        self.capabilities = Capabilities(
+            integer("max_choices", max_choices, low=1, option="-M"), reads_request=True
+        )
 
     def max_tokens(self) -> int | None:
         return None
