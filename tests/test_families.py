@@ -1,4 +1,4 @@
-"""Families declared once: the registry, eval.yaml, and the README's "Adding a task" done
+"""Families declared once: the registry, eval.yaml, and the docs' "Adding a task" done
 for real (one module + one data file, nothing else edited)."""
 
 from __future__ import annotations
@@ -138,13 +138,12 @@ def test_a_format_is_its_row() -> None:
     assert json.loads(request.render(["red", "green"], 0.5)) == ["red", "green"]
 
 
-# ------------------------------------------------------ the README's "Adding a task"
+# -------------------------------------------------------- the docs' "Adding a task"
 
 
 def readme_files() -> tuple[str, str]:
-    """The data file and the module of the README's "Adding a task" section."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Adding a task\n", 1)[1].split("\n## ", 1)[0]
+    """The data file and the module of the docs' "Adding a task" page."""
+    section = (ROOT / "docs" / "adding-a-task.md").read_text(encoding="utf-8")
     (data,) = re.findall(r"```json\n(.*?)```", section, re.DOTALL)
     (module,) = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
     return data, module
@@ -241,6 +240,6 @@ def test_adding_a_task_is_one_module_and_one_data_file(
     assert code == 0, err
     assert "colour" in out and "random/python" in out
 
-    # the data file is the README's, read as any question set
+    # the data file is the docs', read as any question set
     (answers,) = read_ground_truth(colour / "data" / "colour.json").values()
     assert answers.size == 7 and answers.match("purple") == answers.canonical.index("violet")
