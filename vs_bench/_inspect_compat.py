@@ -24,6 +24,10 @@ from inspect_ai._util.registry import (
     registry_unqualified_name,
 )
 
+# -M / -T key=value parsing of `inspect eval` (YAML values, comma lists), so that
+# `vs-bench run` reads them with the same meaning.
+from inspect_ai._util.config import parse_cli_args
+
 # The eval's GenerateConfig (--seed, --cache) as seen by a solver: the solver derives a
 # seed and a cache scope per draw from them.
 from inspect_ai.model._generate_config import active_generate_config
@@ -32,6 +36,7 @@ __all__ = [
     "PrerequisiteError",
     "RegistryInfo",
     "active_generate_config",
+    "parse_cli_args",
     "registry_add",
     "registry_find",
     "registry_info",
