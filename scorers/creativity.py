@@ -25,19 +25,21 @@ The local engine (infini-gram's byte-level u8 index, ``vs_bench.corpus``) matche
 bytes, not words. Texts and corpus documents are therefore both stored as their words
 joined by single spaces, with a space before the first and after the last
 (``padded``): a word span i..j-1 then occurs in the corpus as words exactly when its
-bytes *with both bracketing spaces* do, which ``word_matches`` reads off the engine's
-per-byte longest matches.
+bytes *with both bracketing spaces*, the UTF-8 of ``padded(words[i:j])``, do. The
+spaces keep a match from starting or ending inside a word ("ruth" inside "truth",
+"fortun" at the start of "fortune"), and documents are apart (the index separates
+them with byte 0xff, which UTF-8 text never holds). ``longest_matches`` finds each
+word's longest span with at most 2n such queries.
 
 This module is pure: no engine, no I/O.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 MIN_SPAN = 5
@@ -78,34 +80,21 @@ def padded(tokens: Sequence[str]) -> str:
     return " " + " ".join(tokens) + " "
 
 
-def space_offsets(tokens: Sequence[str]) -> list[int]:
-    """Byte offsets, in ``padded(tokens)`` as UTF-8, of the space before each word and of
-    the final space: n + 1 offsets (word i's bytes lie between offsets i and i + 1)."""
-    offsets = [0]
-    for token in tokens:
-        offsets.append(offsets[-1] + 1 + len(token.encode("utf-8")))
-    return offsets
+def longest_matches(tokens: Sequence[str], occurs: Callable[[int, int], bool]) -> list[int]:
+    """Per word i, the length of the longest span of words from i, capped at MAX_SPAN,
+    for which ``occurs(i, j)`` (words i..j-1 occur in the corpus) holds.
 
-
-def word_matches(byte_ends: Sequence[int], offsets: Sequence[int]) -> list[int]:
-    """Per word i, the length of the longest span of words from i (capped at MAX_SPAN)
-    that occurs in the corpus, from the engine's per-byte answer.
-
-    ``byte_ends[p]``: the end (exclusive) of the longest byte string from position p of
-    the padded text that occurs in the corpus (infini-gram's ``creativity`` ``rs``);
-    ``offsets``: ``space_offsets`` of the words. Words i..j-1 occur, bracketed by spaces,
-    when the match from the space before word i reaches past the space after word j-1,
-    i.e. ``byte_ends[offsets[i]] >= offsets[j] + 1``.
+    A scan with two pointers: a span that occurs still does without its first word, so
+    the search from word i + 1 starts where the one from i stopped; at most 2n calls.
     """
-    n = len(offsets) - 1
-    if len(byte_ends) != offsets[-1] + 1:
-        raise ValueError(f"{len(byte_ends)} byte ends for a padded text of {offsets[-1] + 1} bytes")
-    matches = []
-    for i in range(n):
-        # the largest j with offsets[j] + 1 <= byte_ends[offsets[i]]
-        j = bisect.bisect_right(offsets, byte_ends[offsets[i]] - 1) - 1
-        matches.append(min(max(j - i, 0), MAX_SPAN))
-    return matches
+    found = []
+    end = 0  # words i..end-1 are known to occur
+    for i in range(len(tokens)):
+        end = max(end, i)
+        while end < len(tokens) and end - i < MAX_SPAN and occurs(i, end + 1):
+            end += 1
+        found.append(end - i)
+    return found
 
 
 def covered(matches: Sequence[int], length: int) -> list[bool]:

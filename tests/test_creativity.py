@@ -32,11 +32,10 @@ from vs_bench.scorers.creativity import (
     SPAN_LENGTHS,
     covered,
     creativity_index,
+    longest_matches,
     padded,
-    space_offsets,
     tokenise,
     uniqueness,
-    word_matches,
     words,
 )
 from vs_bench.tasks._family import canned_texts
@@ -101,45 +100,35 @@ def test_word_offsets_index_the_prepared_text() -> None:
     assert [text[w.start : w.end] for w in found] == ["Hello", "w\u00f6rld\u2019s", "end"]
 
 
-# --- bytes to words --------------------------------------------------------------------
+# --- word spans as bytes ----------------------------------------------------------------
 
-def test_space_offsets_count_utf8_bytes() -> None:
+def test_a_span_is_stored_between_spaces_as_utf8() -> None:
     assert padded(["a", "bb"]) == " a bb "
-    assert space_offsets(["a", "bb", "ccc"]) == [0, 2, 5, 9]
-    # é and ü are two bytes each in UTF-8
-    assert space_offsets(["\u00e9", "x", "\u00fcber"]) == [0, 3, 5, 11]
+    # é and ü are two bytes each: the query is the UTF-8 of the padded span
+    assert padded(["\u00e9", "\u00fcber"]).encode("utf-8") == b" \xc3\xa9 \xc3\xbcber "
 
 
-def test_a_word_span_needs_its_closing_space() -> None:
-    offsets = space_offsets(["a", "bb", "ccc"])  # " a bb ccc ": 10 bytes
-    ends = list(range(1, 11))  # no byte string beyond one byte
-    ends[0] = 10  # from the first space: the whole padded text
-    assert word_matches(ends, offsets)[0] == 3
-    ends[0] = 9  # " a bb ccc" without the final space: "ccc" may be a prefix of a word
-    assert word_matches(ends, offsets)[0] == 2
-    ends[0] = 5  # " a bb" without its space
-    assert word_matches(ends, offsets)[0] == 1
-    ends[0] = 1  # the space alone
-    assert word_matches(ends, offsets) == [0, 0, 0]
+def spans_of(*runs: tuple[int, int]) -> set[tuple[int, int]]:
+    """Every word span inside the given runs (a corpus holding those runs of words)."""
+    return {(i, j) for start, end in runs for i in range(start, end)
+            for j in range(i + 1, end + 1)}
 
 
-def test_multibyte_words_map_to_their_bytes() -> None:
-    tokens = ["\u00fcber", "allen", "gipfeln"]
-    offsets = space_offsets(tokens)
-    size = offsets[-1] + 1
-    ends = [size] * size  # every byte matches to the end
-    assert word_matches(ends, offsets) == [3, 2, 1]
-    ends[offsets[1]] = offsets[2]  # from "allen": " allen" only, not its closing space
-    assert word_matches(ends, offsets) == [3, 0, 1]
+def test_longest_matches_scan_every_start() -> None:
+    tokens = [f"w{i}" for i in range(30)]
+    known = spans_of((0, 7), (3, 20), (25, 27))
+    calls: list[tuple[int, int]] = []
 
+    def occurs(i: int, j: int) -> bool:
+        calls.append((i, j))
+        return (i, j) in known
 
-def test_matches_are_capped_and_the_byte_count_checked() -> None:
-    tokens = ["w"] * 20
-    offsets = space_offsets(tokens)
-    ends = [offsets[-1] + 1] * (offsets[-1] + 1)
-    assert max(word_matches(ends, offsets)) == MAX_SPAN
-    with pytest.raises(ValueError, match="byte ends"):
-        word_matches(ends[:-1], offsets)
+    found = longest_matches(tokens, occurs)
+    expected = [max((j - i for (a, j) in known if a == i), default=0) for i in range(30)]
+    assert found == [min(v, MAX_SPAN) for v in expected]
+    assert found[3] == MAX_SPAN and found[10] == 10  # capped; then the run's end
+    assert len(calls) <= 2 * len(tokens)
+    assert longest_matches([], occurs) == []
 
 
 # --- L-uniqueness and the index --------------------------------------------------------
@@ -239,13 +228,13 @@ def test_multibyte_text_is_mapped_to_words(index: corpora.LocalIndex) -> None:
 
 
 def test_the_engine_agrees_with_brute_force(index: corpora.LocalIndex) -> None:
-    # seeded mixes of corpus runs and invented words, some longer than one engine window
+    # seeded mixes of corpus runs and invented words
     documents = [AUSTEN_TEXT, *VERSE_TEXTS]
     pool = [words(d) for d in documents]
     rng = random.Random(20)
     for _ in range(25):
         tokens: list[str] = []
-        while len(tokens) < rng.randint(5, 3 * corpora.WINDOW):
+        while len(tokens) < rng.randint(5, 200):
             source = rng.choice(pool)
             start = rng.randrange(len(source))
             tokens += source[start : start + rng.randint(1, 16)]

@@ -7,8 +7,11 @@ occurs verbatim in the corpus. Two kinds answer it:
 - ``LocalIndex``: a byte-level (u8) suffix-array index built by the ``infini-gram``
   package (``build_index``, ``vs-bench index-corpus``) over the corpus's documents in
   the creativity module's normalised form, so matches are case- and punctuation-blind;
-  its engine's ``creativity`` query gives the longest match from every byte, which is
-  mapped to words (``scorers.creativity.word_matches``).
+  each word's longest span comes from ``count`` queries of the span's bytes
+  (``scorers.creativity.longest_matches``, at most 2n queries for n words). The
+  engine's own ``creativity`` query (the longest match from every byte) answers the
+  same, but measured 3-5x slower: two threads and a suffix-array search per byte of the
+  text, where only word starts count (docs/creativity.md).
 - ``ApiIndex``: infini-gram's public HTTP API (``-T corpus=api:<index>``, e.g.
   ``api:v4_rpj_llama_s4`` for RedPajama), one ``count`` query per word span; the
   span is sent as the text has it (its case and punctuation, whitespace runs made one
@@ -41,11 +44,10 @@ from vs_bench.errors import VsBenchError
 from vs_bench.scorers.creativity import (
     MAX_SPAN,
     MIN_SPAN,
+    longest_matches,
     padded,
     prepared,
-    space_offsets,
     tokenise,
-    word_matches,
     words,
 )
 
@@ -63,8 +65,6 @@ CORPUS_SUFFIXES = (".txt", ".jsonl")
 _EOS, _VOCAB, _DTYPE = 0, 255, "u8"
 # memory (GiB) the indexer plans its suffix-array parts for; a larger corpus takes more parts
 INDEX_MEMORY_GIB = 2
-# word starts per engine query: the engine runs one thread per byte of a query
-WINDOW = 64
 API_CONCURRENCY = 8
 API_TRIES = 3
 API_TIMEOUT_S = 30.0
@@ -277,17 +277,16 @@ class LocalIndex:
 
     def matches(self, text: str) -> list[int]:
         tokens = words(text)
-        found: list[int] = []
-        for start in range(0, len(tokens), WINDOW):
-            # a window's last start still sees MAX_SPAN words after it
-            chunk = tokens[start : start + WINDOW + MAX_SPAN]
+
+        def occurs(i: int, j: int) -> bool:
             result: dict[str, Any] = dict(
-                self.engine.creativity(input_ids=list(padded(chunk).encode("utf-8")))
+                self.engine.count(input_ids=list(padded(tokens[i:j]).encode("utf-8")))
             )
             if "error" in result:  # its answer to a query it refuses
                 raise VsBenchError(f"corpus index {self.path}: {result['error']}")
-            found.extend(word_matches(result["rs"], space_offsets(chunk))[:WINDOW])
-        return found
+            return int(result["count"]) > 0
+
+        return longest_matches(tokens, occurs)
 
 
 @functools.cache
