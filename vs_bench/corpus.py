@@ -286,7 +286,8 @@ class LocalIndex:
                 raise VsBenchError(f"corpus index {self.path}: {result['error']}")
             return int(result["count"]) > 0
 
-        return longest_matches(tokens, occurs)
+        found: list[int] = longest_matches(tokens, occurs)
+        return found
 
 
 @functools.cache
