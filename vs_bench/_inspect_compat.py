@@ -6,6 +6,10 @@ Pinned to inspect-ai 0.3.285; an upgrade that moves one of these breaks here fir
 
 from __future__ import annotations
 
+# -M / -T key=value parsing of `inspect eval` (YAML values, comma lists), so that
+# `vs-bench run` reads them with the same meaning.
+from inspect_ai._util.config import parse_cli_args
+
 # The error type Inspect's CLI prints without a traceback; VsBenchError subclasses it
 # so `inspect eval` shows our one-line messages the same way.
 from inspect_ai._util.error import PrerequisiteError
@@ -23,10 +27,6 @@ from inspect_ai._util.registry import (
     registry_lookup,
     registry_unqualified_name,
 )
-
-# -M / -T key=value parsing of `inspect eval` (YAML values, comma lists), so that
-# `vs-bench run` reads them with the same meaning.
-from inspect_ai._util.config import parse_cli_args
 
 # The eval's GenerateConfig (--seed, --cache) as seen by a solver: the solver derives a
 # seed and a cache scope per draw from them.
