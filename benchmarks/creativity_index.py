@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from vs_bench.corpus import LocalIndex, build_index
 from vs_bench.scorers.creativity import MAX_SPAN, creativity_index, padded, words
@@ -68,7 +69,10 @@ def baseline_matches(index: LocalIndex, text: str) -> list[int]:
     offsets = [0]  # byte offset of the space before each word, then of the final space
     for token in tokens:
         offsets.append(offsets[-1] + 1 + len(token.encode("utf-8")))
-    ends = index.engine.creativity(input_ids=list(padded(tokens).encode("utf-8")))["rs"]
+    answer: dict[str, Any] = dict(
+        index.engine.creativity(input_ids=list(padded(tokens).encode("utf-8")))
+    )
+    ends: list[int] = answer["rs"]
     found = []
     for i in range(len(tokens)):
         j = bisect.bisect_right(offsets, ends[offsets[i]] - 1) - 1
