@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -59,9 +60,14 @@ def _options(
     """vs-bench: measure mode collapse and how prompting formats recover diversity."""
 
 
+KeyValues = Annotated[list[str] | None, typer.Option()]
+
+
 @app.command()
 def run(
-    model: Annotated[str, typer.Option(help="Any Inspect model, e.g. openai/gpt-4.1.")] = "",
+    model: Annotated[
+        str, typer.Option(help="Inspect model(s), comma-separated, e.g. openai/gpt-4.1.")
+    ] = "",
     suite_name: Annotated[
         str, typer.Option("--suite", help="headline (default), grid (all formats) or paper.")
     ] = "headline",
@@ -76,14 +82,47 @@ def run(
     limit: Annotated[
         int | None, typer.Option(min=1, help="Prompts per task (seeded subset).")
     ] = None,
+    model_base_url: Annotated[
+        str | None, typer.Option(help="Base URL of the model's API.")
+    ] = None,
+    model_args: Annotated[
+        list[str] | None,
+        typer.Option("-M", help="Model arg key=value (repeatable); -M max_choices=<n> caps "
+                     "the choices per request."),
+    ] = None,
+    task_args: Annotated[
+        list[str] | None,
+        typer.Option("-T", help="Task arg key=value (repeatable), to every task that has it."),
+    ] = None,
+    temperature: Annotated[float | None, typer.Option(help="Sampling temperature.")] = None,
+    top_p: Annotated[float | None, typer.Option(help="Nucleus sampling cut.")] = None,
+    max_tokens: Annotated[
+        int | None, typer.Option(min=1, help="Reply cap; default: the suite's.")
+    ] = None,
+    epochs: Annotated[int | None, typer.Option(min=1, help="Repeats of each prompt.")] = None,
+    max_samples: Annotated[
+        int | None, typer.Option(min=1, help="Samples run at once per task.")
+    ] = None,
     max_connections: Annotated[
         int | None, typer.Option(min=1, help="Concurrent model calls.")
+    ] = None,
+    batch: Annotated[
+        str | None,
+        typer.Option(is_flag=False, flag_value="true", metavar="[SIZE|CONFIG]",
+                     help="Provider batch APIs: --batch, --batch <size> or a config file."),
+    ] = None,
+    display: Annotated[
+        str | None, typer.Option(help="Inspect's display: full, conversation, rich, plain, "
+                                 "log, none (default: one line per prompt).")
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Base seed; each draw derives its own.")] = 0,
     log_dir: Annotated[str | None, typer.Option(help="Inspect log folder.")] = None,
     json_file: Annotated[
         str | None, typer.Option("--json", help="Also write the summary JSON here.")
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan (requests, tokens) and exit.")
+    ] = False,
 ) -> None:
     """The main job: a suite of tasks x formats, then per task a verdict against direct.
 
@@ -92,31 +131,44 @@ def run(
     """
     import time
 
-    from vs_bench import suite
+    from vs_bench import plan, suite
+    from vs_bench import run_options as ro
     from vs_bench.analysis import report
 
     chosen = suite.suite(suite_name)
-    params: dict[str, Any] = {}
-    if n is not None:
-        params["n"] = n
-    if limit is not None:
-        params["limit"] = limit
-    items = suite.plan_suite(
-        _split(tasks), _split(formats), params, chosen.sizes, chosen.formats
+    params = {k: v for k, v in (("n", n), ("limit", limit)) if v is not None}
+    options = ro.take_max_choices(ro.RunOptions(
+        models=ro.split_models(model, suite.DEFAULT_MODEL), model_base_url=model_base_url,
+        model_args=ro.key_values(model_args, "-M"), task_args=ro.key_values(task_args, "-T"),
+        temperature=temperature, top_p=top_p, max_tokens=max_tokens, epochs=epochs,
+        max_samples=max_samples, max_connections=max_connections,
+        batch=ro.batch_value(batch), display=display, seed=seed,
+    ))
+    items = ro.with_task_args(
+        suite.plan_suite(_split(tasks), _split(formats), params, chosen.sizes, chosen.formats),
+        options.task_args,
     )
+    notes = [note for note in (plan.small_n(items), plan.over_limit(items, limit)) if note]
+    if dry_run:
+        _print_plan(plan.plan_run(items, options.models, epochs or 1), notes)
+        return
+    for note in notes:
+        console.print(f"warning: {note}", markup=False, soft_wrap=True)
     folder = suite.log_dir(log_dir)
     if json_file:
         preflight.check_output(json_file, "--json")
-    name = model or suite.DEFAULT_MODEL
+    models = ro.resolve_models(options)
+    name = ",".join(options.models)
     from vs_bench.analysis.progress import showing
 
     started = time.monotonic()
     try:
-        # Inspect's display off (a metric panel per cell): one line per prompt instead
-        with showing():
+        # Inspect's display off (a metric panel per cell): one line per prompt instead,
+        # unless --display asks for Inspect's
+        with showing() if display is None else contextlib.nullcontext():
             logs = suite.run_items(
-                items, [name], folder, max_connections=max_connections, seed=seed,
-                max_tokens=chosen.max_tokens, display="none",
+                items, models, folder, max_connections=max_connections,
+                display=display or "none", **ro.generate_args(options, chosen.max_tokens),
             )
     except KeyboardInterrupt:
         _fail("interrupted: run the same command again to resume; finished samples are kept",
@@ -126,6 +178,17 @@ def run(
     written = report.write(result, folder, json_file)
     console.print(f"wrote {', '.join(str(p) for p in written)}", markup=False)
     console.print(f"Open the runs with: vs-bench view {folder}", markup=False)
+
+
+def _print_plan(plans: Any, notes: list[str]) -> None:
+    from vs_bench import plan
+
+    table = Table(*plan.HEADER, title="vs-bench run --dry-run: nothing is sent")
+    for cells in plan.rows(plans):
+        table.add_row(*cells)
+    console.print(table)
+    for note in notes:
+        console.print(f"warning: {note}", markup=False, soft_wrap=True)
 
 
 def _print_report(result: Any) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from inspect_ai import Task, eval_set
 from inspect_ai.log import EvalLog
+from inspect_ai.model import Model
 
 from vs_bench import preflight
 from vs_bench.errors import VsBenchError
@@ -139,7 +140,7 @@ def plan_suite(
 
 def run_items(
     items: Sequence[SuiteItem],
-    models: Sequence[str],
+    models: Sequence[str | Model],
     log_dir: str,
     max_connections: int | None = None,
     **eval_args: Any,
@@ -150,13 +151,14 @@ def run_items(
     parameters and model) is not asked again, and an interrupted run resumes from the
     samples its logs hold.
     """
-    preflight.check_models(models, eval_args.get("model_base_url"))
+    names = [m for m in models if isinstance(m, str)]  # a Model is made, so it exists
+    preflight.check_models(names, eval_args.get("model_base_url"))
     preflight.check_log_dir(log_dir)
     tasks = [item.task() for item in items]
     success, logs = eval_set(
         tasks,
         log_dir=log_dir,
-        model=list(models),
+        model=list(models),  # type: ignore[arg-type]  # eval_set takes names and Models
         max_connections=max_connections,
         # all tasks at once: the model's connection pool is the limit, and a task of a
         # few batched calls would otherwise leave a local model's other slots idle
