@@ -1,0 +1,88 @@
+"""Inspect's run options in ``vs-bench run``: parsed as ``inspect eval`` parses them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.utils.cli import run_cli
+from vs_bench import capabilities
+from vs_bench import run_options as ro
+from vs_bench.errors import VsBenchError
+from vs_bench.suite import plan_suite
+
+
+@pytest.fixture(autouse=True)
+def _fresh_capabilities() -> None:
+    capabilities.forget()
+
+
+def test_key_values_are_yaml_as_in_inspect() -> None:
+    assert ro.key_values(["n=50", "tail=0.2", "dataset=a.jsonl", "x=1,2"], "-T") == {
+        "n": 50, "tail": 0.2, "dataset": "a.jsonl", "x": ["1", "2"]
+    }
+    with pytest.raises(VsBenchError, match="is not key=value"):
+        ro.key_values(["n50"], "-T")
+
+
+def test_task_args_go_to_every_task_that_has_them() -> None:
+    items = plan_suite(["rand_num", "joke"], ["direct"], {"n": 10})
+    out = ro.with_task_args(items, {"high": 5, "n": 20})
+    by = {i.family: i.params for i in out}
+    assert by["rand_num"] == {"n": 20, "high": 5}
+    assert by["joke"] == {"n": 20}  # joke has no `high`
+    with pytest.raises(VsBenchError, match="no task of this run takes -T nope"):
+        ro.with_task_args(items, {"nope": 1})
+
+
+def test_batch_and_models() -> None:
+    assert ro.batch_value("true") is True and ro.batch_value("1000") == 1000
+    assert ro.batch_value(None) is None
+    with pytest.raises(VsBenchError, match="--batch"):
+        ro.batch_value("missing.yaml")
+    assert ro.split_models("a/b, c/d", "x/y") == ("a/b", "c/d")
+    assert ro.split_models("", "x/y") == ("x/y",)
+
+
+def test_max_choices_is_taken_off_the_model_args() -> None:
+    options = ro.take_max_choices(
+        ro.RunOptions(models=("vllm/m", "openai-api/s/m"), model_args={"max_choices": 4, "a": 1})
+    )
+    assert options.model_args == {"a": 1}
+    assert capabilities.declared("vllm/m").max_choices == 4
+    assert capabilities.declared("vllm/other").max_choices == capabilities.DEFAULT_MAX_CHOICES
+
+
+def test_base_url_from_the_environment_is_the_one_recorded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SCALE_API_KEY", "k")
+    monkeypatch.setenv("SCALE_BASE_URL", "http://127.0.0.1:9/v1")
+    (model,) = ro.resolve_models(ro.RunOptions(models=("openai-api/scale/m",)))
+    assert model.explicit_base_url == "http://127.0.0.1:9/v1"
+
+
+def test_missing_key_is_one_line_naming_both_variables(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for var in ("LLAMA_API_KEY", "LLAMA_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    code, out, err = run_cli(
+        ["run", "--model", "openai-api/llama/m", "--tasks", "rand_num", "--formats", "direct",
+         "--log-dir", str(tmp_path / "logs")], capsys, monkeypatch,
+    )
+    assert code == 2
+    (line,) = err.strip().splitlines()
+    assert "LLAMA_API_KEY" in line and "LLAMA_BASE_URL" in line and "Traceback" not in err
+
+
+def test_help_shows_inspects_run_options(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = run_cli(["run", "--help"], capsys, monkeypatch)
+    assert code == 0
+    for option in ("--model-base-url", "-M", "-T", "--temperature", "--top-p", "--max-tokens",
+                   "--epochs", "--max-samples", "--batch", "--display", "--dry-run"):
+        assert f" {option} " in out, option
