@@ -488,3 +488,12 @@ def test_cli_corpus_errors_are_one_line(
     assert code == 2
     assert stderr.startswith(f"error: corpus index {tmp_path}: not a vs-bench corpus index")
     assert len(stderr.strip().splitlines()) == 1
+
+
+def test_list_names_the_tasks_that_take_a_corpus(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, stdout, _ = run_cli(["list"], capsys, monkeypatch)
+    assert code == 0
+    assert ("creativity index (poem, story, joke): -T corpus_index=DIR (vs-bench index-corpus "
+            "FILES --out DIR) or -T corpus=api:<index>") in stdout.splitlines()

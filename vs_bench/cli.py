@@ -246,6 +246,9 @@ def list_tasks() -> None:
     console.print("formats: " + ", ".join(FORMATS))
     console.print("aliases: " + ", ".join(f"{a}={b}" for a, b in ALIASES.items()))
     console.print("run one: inspect eval vs_bench/<task>_<format> --model random/python")
+    from vs_bench.corpus import creativity_line
+
+    console.print(creativity_line(), markup=False)
 
 
 @app.command()

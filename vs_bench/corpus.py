@@ -424,3 +424,12 @@ def progress_bar(console: Console) -> Iterator[Progress]:
             display.update(stages[stage], completed=done, total=total)
 
         yield update
+
+
+def creativity_line() -> str:
+    """``vs-bench list``'s line on the creativity index: the tasks that take a corpus."""
+    from vs_bench.tasks import SPECS
+
+    creative = [name for name, spec in SPECS.items() if spec.kind == "creative"]
+    return (f"creativity index ({', '.join(creative)}): -T corpus_index=DIR "
+            "(vs-bench index-corpus FILES --out DIR) or -T corpus=api:<index>")
