@@ -95,13 +95,20 @@ def capabilities(model: Model) -> Capabilities:
     """What ``model``'s requests can carry now (after any refusal it has made)."""
     own = getattr(model.api, "capabilities", None)
     found = own if isinstance(own, Capabilities) else declared(str(model))
-    uses_responses = getattr(model.api, "uses_responses_api", None)
-    if callable(uses_responses) and uses_responses([], GenerateConfig()):
+    if _uses_responses_api(model):
         found = replace(found, max_choices=1)  # the Responses API has no n
     with _lock:
         cap = _configured.get(str(model)) or found.max_choices
         cap = min(cap, _learnt.get(_key(model), cap))
     return replace(found, max_choices=cap)
+
+
+def _uses_responses_api(model: Model) -> bool:
+    uses = getattr(model.api, "uses_responses_api", None)
+    try:
+        return callable(uses) and bool(uses([], GenerateConfig()))
+    except AttributeError:  # a subclass that never sets the attribute (vllm/): chat API
+        return False
 
 
 def _key(model: Model) -> tuple[str, str | None]:
