@@ -21,7 +21,7 @@ from vs_bench.tasks._family import REGISTRY, Family
 # module not named here follows them, in name order.
 ORDER = (
     "numbers", "answer_sets", "creative", "state_probe", "target_dist", "simpleqa",
-    "safety", "synthetic",
+    "safety", "synthetic", "persuasion",
 )
 
 # family name -> its spec / its task function (``format`` and the family's parameters)
