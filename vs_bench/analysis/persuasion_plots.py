@@ -56,7 +56,9 @@ def donation_figure(task: str, runs: Sequence[Run], human: Sequence[float]) -> F
             if run is None:
                 continue
             values = simulated_donations(run)
-            if not values:
+            if not values:  # said, not left blank: a model with no valid donation
+                ax.text(0.98, 0.95 - 0.09 * j, f"{model}: no valid donation", color=f"C{j}",
+                        transform=ax.transAxes, ha="right", va="top", fontsize=7)
                 continue
             ks = run.metrics.get(KEY, math.nan)
             offset = (j - (len(models) - 1) / 2) * width
