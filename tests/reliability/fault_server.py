@@ -15,7 +15,10 @@ alone, so a run's faults do not depend on timing or concurrency:
   ``max_faults`` of them, then it is answered;
 - an answer: well-formed, possibly slow, or ``malformed`` (a well-formed completion
   whose content is not the reply the format asked for). The kind is decided per
-  request body, so a request sent again gets the same kind of answer.
+  request body, so a request sent again gets the same kind of answer. An answer has
+  the ``n`` choices asked, or for ``short_n`` bodies half of them (rounded up), as a
+  server that caps ``n`` without saying so; each choice is drawn on its own, and of a
+  malformed answer each choice is malformed.
 
 Every request is logged (:class:`Record`); the log is the ground truth the tests
 compare the harness's counts against. The server is bounded: after ``max_requests``
@@ -87,6 +90,7 @@ class Faults:
     bad_json: float = 0.0
     malformed: float = 0.0
     slow: float = 0.0
+    short_n: float = 0.0  # per body: half the n choices asked (rounded up)
     hang_seconds: float = 3.0  # must exceed the client's timeout
     slow_seconds: float = 0.3  # must stay well below it
     max_faults: int = 3  # transport faults per request body, then it is answered
@@ -116,7 +120,9 @@ class Record:
     system: str | None  # the system message
     prompt: str | None  # the first user message
     outcome: str  # a TRANSPORT_FAULTS or ANSWERS name, "models", "refused" or "not_found"
-    content: str | None = None  # the completion content of an answer
+    content: str | None = None  # the completion content of an answer (its first choice)
+    contents: tuple[str, ...] = ()  # every choice's content
+    asked: int = 1  # the choices the request asked for (n)
 
 
 class FaultServer:
@@ -178,7 +184,7 @@ class FaultServer:
                 fault = self.faults.transport(draw)
                 if fault:
                     self._faulted[key] += 1
-        outcome, content = (fault, None) if fault else self._answer(key, attempt, body)
+        outcome, contents = (fault, ()) if fault else self._answer(key, attempt, body)
         record = Record(
             index=index,
             time=self._elapsed(),
@@ -189,19 +195,21 @@ class FaultServer:
             system=_first(body, "system"),
             prompt=_first(body, "user"),
             outcome=outcome,
-            content=content,
+            content=contents[0] if contents else None,
+            contents=contents,
+            asked=int(body.get("n") or 1),
         )
         with self._lock:
             self._log.append(record)
         delay = {"hang": self.faults.hang_seconds, "slow": self.faults.slow_seconds}
         return record, delay.get(outcome, 0.0)
 
-    def _answer(self, key: str, attempt: int, body: dict[str, Any]) -> tuple[str, str]:
-        """The kind of answer to a request body, the same on every attempt, and its content.
+    def _answer(self, key: str, attempt: int, body: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+        """The kind of answer to a request body, the same on every attempt, and its choices.
 
-        Content is random/python's reply to the messages, drawn anew on each attempt
-        (identical requests get independent answers, as from a sampling model), or for
-        ``malformed`` a reply of the wrong shape for the kind of format (text or JSON).
+        Content is random/python's reply to the messages, drawn anew for each choice and
+        attempt (identical requests get independent answers, as from a sampling model),
+        or for ``malformed`` a reply of the wrong shape for the kind of format (text or JSON).
         """
         per_body = random.Random(f"{self.faults.seed}/{key}")
         kind = (
@@ -209,13 +217,18 @@ class FaultServer:
             else "slow" if per_body.random() < self.faults.slow
             else "ok"
         )
+        asked = int(body.get("n") or 1)
+        count = -(-asked // 2) if per_body.random() < self.faults.short_n else asked
         rng = random.Random(f"{self.faults.seed}/{key}/{attempt}/content")
-        config = GenerateConfig(seed=rng.randrange(2**31))
+        # one sampler call for all the choices: fast enough to stay within client timeouts
+        config = GenerateConfig(seed=rng.randrange(2**31), num_choices=count)
         good = asyncio.run(self._sampler.generate(_messages(body), [], "none", config))
-        if kind != "malformed":
-            return kind, good.completion
-        shapes = MALFORMED_JSON if good.completion.lstrip()[:1] in ("{", "[") else MALFORMED_TEXT
-        return kind, rng.choice(shapes)
+        contents = [choice.message.text for choice in good.choices]
+        if kind == "malformed":
+            json_shaped = contents[0].lstrip()[:1] in ("{", "[")
+            contents = [rng.choice(MALFORMED_JSON if json_shaped else MALFORMED_TEXT)
+                        for _ in contents]
+        return kind, tuple(contents)
 
     def _elapsed(self) -> float:
         return time.monotonic() - self._started
@@ -318,11 +331,11 @@ def _completion(record: Record, model: str) -> bytes:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [{
-            "index": 0,
-            "message": {"role": "assistant", "content": record.content},
-            "finish_reason": "stop",
-        }],
+        "choices": [
+            {"index": i, "message": {"role": "assistant", "content": content},
+             "finish_reason": "stop"}
+            for i, content in enumerate(record.contents)
+        ],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }).encode()
 
