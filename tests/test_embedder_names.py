@@ -3,6 +3,7 @@ cache, and a one-line error (no download, no waiting) for anything else."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -60,6 +61,8 @@ def test_an_unavailable_embedder_fails_the_eval_at_once(tmp_path: Path) -> None:
          "random/python", "-T", "embedder=someone/not-a-model", "-T", "limit=1",
          "--log-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=300,
+        # Inspect's default display, which prints the error (INSPECT_DISPLAY=none prints none)
+        env={k: v for k, v in os.environ.items() if k != "INSPECT_DISPLAY"},
     )
     assert result.returncode != 0
     said = " ".join((result.stdout + result.stderr).split())  # Inspect wraps the line
