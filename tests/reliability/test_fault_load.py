@@ -17,7 +17,6 @@ from tests.reliability.clients import (
     MODEL_ARGS,
     OPENAI_API,
     RETRIES,
-    VLLM,
     answers_per_call,
     chats,
     system_message,
