@@ -22,6 +22,7 @@ from scipy import stats
 
 from tests.utils.cli import run_cli
 from vs_bench import prompts
+from vs_bench._inspect_compat import registry_info
 from vs_bench._registry import TASKS
 from vs_bench.dialogue import DialogueRecord, choose, turn_plan
 from vs_bench.draws import SampleDraws
@@ -212,6 +213,16 @@ def test_each_format_asks_its_candidates_per_turn() -> None:
     assert plans == {"direct": [1], "direct_cot": [1], "sequence": [5], "structure": [5],
                      "multi_turn": [1, 1, 1, 1, 1], "vs_standard": [5], "vs_cot": [5],
                      "vs_multi": [3, 2]}
+
+
+def test_every_format_runs_the_dialogue_solver_with_the_tasks_budget() -> None:
+    for fmt in FORMATS:
+        task = SPECS["persuasion"].task(format=fmt, n=3, k=4, selection="uniform")
+        # the family's own solver: dialogue_solver (vs_bench.dialogue), not vs_sampler
+        assert registry_info(task.solver).name == "dialogue_solver", fmt
+        # n need not be a multiple of k: each turn asks its k afresh
+        assert task.metadata is not None
+        assert (task.metadata["n"], task.metadata["k"], task.metadata["m"]) == (3, 4, 2)
 
 
 def test_the_kept_reply_follows_the_stated_probabilities() -> None:
