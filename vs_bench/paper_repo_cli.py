@@ -173,14 +173,18 @@ def run_experiment(argv: Sequence[str]) -> tuple[Experiment, EvalLog, int]:
     logs = run_items([SuiteItem(plan.family, plan.format, plan.task_args)], [plan.model], log_dir,
                      max_connections, log_dir_allow_dirty=True, **eval_args)
     log = logs[0] if logs[0].samples else read_eval_log(logs[0].location)
-    return plan, log, write_responses(log, plan.output_file)
+    fmt = resolve_format(plan.format)
+    return plan, log, write_responses(log, plan.output_file, fmt.batched or fmt.conversation)
 
 
-def write_responses(log: EvalLog, path: Path) -> int:
+def write_responses(log: EvalLog, path: Path, per_call: bool = True) -> int:
     """One JSONL line per call: {"prompt", "responses": [{"text", "probability"}]}.
 
     ``probability`` is the verbalized one, null for formats that state none. Replies that
-    did not parse add no response (the log counts them).
+    did not parse add no response (the log counts them). ``per_call`` False (one-answer
+    formats): one line per draw, as the paper repository's calls were; the solver may
+    have asked for several draws as the choices of one request, each an independent
+    completion.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = 0
@@ -190,8 +194,8 @@ def write_responses(log: EvalLog, path: Path) -> int:
                 continue
             prompt = prompt_text(sample)
             calls: dict[int, list[dict[str, Any]]] = {}
-            for draw in SampleDraws.load(sample.store).draws:
-                calls.setdefault(draw.call, []).append(
+            for i, draw in enumerate(SampleDraws.load(sample.store).draws):
+                calls.setdefault(draw.call if per_call else i, []).append(
                     {"text": draw.text, "probability": draw.probability}
                 )
             for responses in calls.values():
