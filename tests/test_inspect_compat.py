@@ -31,13 +31,15 @@ def test_each_scorer_reports_exactly_its_catalogue_keys() -> None:
     assert set(calib) == set(catalogue.keys_of(catalogue.CALIBRATION))
 
 
-def test_primary_metrics_lead_and_have_a_direction() -> None:
+def test_every_family_declares_a_primary_metric_with_a_direction() -> None:
+    from vs_bench.tasks import SPECS
+
     assert catalogue.keys_of(catalogue.DISTRIBUTION)[0] == "kl"
-    assert catalogue.keys_of(catalogue.DIVERSITY)[0] == "semantic_diversity"
-    assert catalogue.primary_metric("answer_set").higher_is_better is False
-    assert catalogue.primary_metric("creative").higher_is_better is True
-    # the leaderboard's primary metric is the first of its METRICS a task reports
-    assert list(leaderboard.METRICS)[0] == "kl"
+    for spec in SPECS.values():
+        assert spec.primary in catalogue.CATALOGUE, spec.name
+        assert spec.higher_is_better == catalogue.CATALOGUE[spec.primary].higher_is_better
+    assert (SPECS["dice"].kind, SPECS["dice"].primary) == ("answer_set", "kl_mm")
+    assert SPECS["joke"].higher_is_better is True
     assert all(m.label == catalogue.CATALOGUE[k].label for k, m in leaderboard.METRICS.items())
 
 
@@ -111,8 +113,8 @@ def test_inspect_score_rescores_a_log_with_every_scorer(tmp_path: Path) -> None:
         score = sample.scores["distribution_scorer"]  # type: ignore[index]
         assert isinstance(score.value, dict) and next(iter(score.value)) == "kl"
         assert score.explanation == (
-            f"KL {score.value['kl']:.3f} (Miller-Madow {score.value['kl_mm']:.3f}) "
-            "over 30 draws, 30 in the answer set"
+            f"KL (Miller-Madow) {max(score.value['kl_mm'], 0.0):.3f}, plug-in "
+            f"{score.value['kl']:.3f}, over 30 draws, 30 in the answer set"
         )
 
 
@@ -143,8 +145,8 @@ def test_explanation_shows_parse_failures_and_delivery() -> None:
         2,
     )
     assert explanation(values, draws) == (
-        f"KL {values['kl']:.3f} (Miller-Madow {values['kl_mm']:.3f}) over 5 draws, "
-        "4 in the answer set; 2 of 4 replies did not parse (first: no JSON object in "
+        f"KL (Miller-Madow) {max(values['kl_mm'], 0.0):.3f}, plug-in {values['kl']:.3f}, "
+        "over 5 draws, 4 in the answer set; 2 of 4 replies did not parse (first: no JSON object in "
         "reply); 3 candidates beyond the k asked were dropped; 2 candidates short of the "
         "k asked"
     )

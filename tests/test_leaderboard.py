@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import csv
-import math
 import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import numpy as np
 import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 from matplotlib import image
-from scipy import stats
 
 from tests.utils.cli import run_cli
 from tests.utils.fixture_logs import MODELS, distinct_colours, make_logs
 from vs_bench._registry import TASKS
 from vs_bench.analysis import leaderboard as lb
-from vs_bench.analysis.bootstrap import bootstrap_ci
+from vs_bench.analysis import report
 from vs_bench.analysis.render import write_html
 from vs_bench.analysis.runs import Run, configuration, task_label
 
@@ -47,89 +44,56 @@ def logged(log: EvalLog, key: str) -> float:
 def test_every_model_task_format_is_one_row(board: lb.Leaderboard) -> None:
     cells = {(r.run.model, r.run.task, r.run.format) for r in board.rows}
     assert len(cells) == len(board.rows) == 2 * (3 + 2 + 1)
-    assert board.tasks == ["dice n=30", "rand_num n=20", "ranges"]
+    # registry order of the families (unregistered tasks last), the ideal sampler first
+    assert board.tasks == ["rand_num n=20", "dice n=30", "ranges"]
     assert all(r.run.ideal == (r.run.model == IDEAL) for r in board.rows)
 
 
-def test_values_are_the_logs_own_metrics(board: lb.Leaderboard) -> None:
+def test_other_headline_values_are_the_logs_own_metrics(board: lb.Leaderboard) -> None:
     for row in board.rows:
         log = read_eval_log(row.run.location, header_only=True)
-        base = {"kl", "coverage", "precision", "chi2_p", "parse_failure_rate"}
-        # rand_num is calibrated in its VS formats; the fixture's "ranges" task is not
-        calibrated = row.run.task.startswith("rand_num") and row.run.format == "vs_standard"
-        assert base <= set(row.cells) and ("calib_ece" in row.cells) == calibrated
-        for key, cell in row.cells.items():
-            assert cell.value == logged(log, key), (row.run.task, row.run.format, key)
+        keys = board.task_keys(row.run.task)
+        assert {"kl", "coverage", "precision", "chi2_p"} <= set(keys)
+        assert row.primary not in keys
+        for key in keys:
+            if row.other(key) is not None:
+                assert row.other(key) == logged(log, key), (row.run.task, row.run.format, key)
 
 
-def test_cis_resample_prompts_or_epochs_and_contain_the_estimate(board: lb.Leaderboard) -> None:
-    bases = {r.run.task: r.ci_basis for r in board.rows}
-    assert bases == {"ranges": "6 prompts", "rand_num n=20": "4 epochs",
-                     "dice n=30": "n/a: 1 prompt"}
+def test_primary_values_and_intervals_are_the_reports(board: lb.Leaderboard,
+                                                      log_dir: Path) -> None:
+    found = {(r.model, t.task, c.format): c for r in report.reports(log_dir)
+             for t in r.tasks.values() for c in t.rows}
+    assert len(found) == len(board.rows)
     for row in board.rows:
-        for cell in row.cells.values():
-            if row.run.task.startswith("dice"):
-                assert cell.low is None and cell.high is None
-            else:
-                assert cell.low is not None and cell.high is not None
-                assert cell.low <= cell.value <= cell.high
-        if not row.run.task.startswith("dice"):
-            kl = row.cells["kl"]
-            assert kl.low is not None and kl.high is not None and kl.low < kl.high
-    assert any("a CI over one prompt is not available" in n for n in board.notes)
-
-
-def test_ci_is_the_seeded_bootstrap_of_the_per_prompt_values(board: lb.Leaderboard) -> None:
-    row = next(r for r in board.rows if r.run.task == "ranges" and r.run.model == COLLAPSED)
-    log = read_eval_log(row.run.location)
-    assert log.reductions is not None
-    values = [s.value for s in log.reductions[0].samples]
-    per_prompt = [float(v["kl"]) for v in values if isinstance(v, dict)]
-    assert len(per_prompt) == 6
-    assert np.mean(per_prompt) == pytest.approx(row.cells["kl"].value, rel=1e-12)
-    assert (row.cells["kl"].low, row.cells["kl"].high) == bootstrap_ci(per_prompt)
-    assert bootstrap_ci(per_prompt, seed=1) != bootstrap_ci(per_prompt)
-
-
-def test_bootstrap_ci_of_a_mean_matches_normal_theory() -> None:
-    values = np.random.default_rng(7).normal(3.0, 2.0, size=400)
-    low, high = bootstrap_ci(values)
-    half = stats.norm.ppf(0.975) * values.std(ddof=1) / math.sqrt(len(values))
-    # the bootstrap interval of a mean of 400 normals is the z-interval up to
-    # resampling noise (2000 resamples: ~3% of the half width)
-    assert low == pytest.approx(values.mean() - half, abs=0.1 * half)
-    assert high == pytest.approx(values.mean() + half, abs=0.1 * half)
+        theirs = found[(row.run.model, row.run.task, row.run.format)]
+        assert (row.cell.value, row.cell.lo, row.cell.hi) == (theirs.value, theirs.lo, theirs.hi)
+        if row.run.family in ("dice", "rand_num"):  # registered: KL (Miller-Madow), clipped
+            assert row.primary == "kl_mm" and row.cell.value is not None
+            assert row.cell.lo is not None and row.cell.hi is not None
+            assert 0.0 <= row.cell.lo <= row.cell.value <= row.cell.hi
+        else:  # the fixture's own "ranges" task declares no primary metric
+            assert row.primary is None and row.cell.value is None and row.rank is None
+        if row.run.format != "direct" and row.cell.value is not None:
+            vs = row.cell.vs_direct
+            assert vs is not None and row.gain == vs.diff == theirs.vs_direct.diff  # type: ignore[union-attr]
+            assert (not vs.lo <= 0.0 <= vs.hi) == (vs.p < 0.05)
 
 
 def test_collapsed_model_ranks_below_the_ideal_sampler(board: lb.Leaderboard) -> None:
-    for task in board.tasks:
+    for task in ("dice n=30", "rand_num n=20"):
         for fmt in {r.run.format for r in board.task_rows(task)}:
             rows = {r.run.model: r for r in board.task_rows(task) if r.run.format == fmt}
             assert rows[IDEAL].rank == 1 and rows[COLLAPSED].rank == 2
-            assert rows[IDEAL].cells["kl"].value < rows[COLLAPSED].cells["kl"].value
-
-
-def test_gain_is_the_kl_improvement_over_direct(board: lb.Leaderboard) -> None:
-    seen = 0
-    for row in board.rows:
-        direct = next(r for r in board.task_rows(row.run.task)
-                      if r.run.model == row.run.model and r.run.format == "direct")
-        if row is direct:
-            assert row.gain is None
-            continue
-        expected = logged(read_eval_log(direct.run.location, header_only=True), "kl") - logged(
-            read_eval_log(row.run.location, header_only=True), "kl")
-        assert row.gain == pytest.approx(expected, rel=1e-12)
-        seen += 1
-    assert seen == 2 * (2 + 1)
+            assert rows[IDEAL].cell.value < rows[COLLAPSED].cell.value  # type: ignore[operator]
 
 
 def test_unknown_keys_are_shown_without_direction(board: lb.Leaderboard) -> None:
     run = board.rows[0].run
     other = Run(**{**run.__dict__, "metrics": {"novelty": 0.5}, "per_prompt": {},
-                      "per_epoch": {}, "task": "new_family"})
+                      "per_epoch": {}, "task": "new_family", "family": "new_family"})
     (row,) = lb.build([other]).rows
-    assert row.cells["novelty"].value == 0.5
+    assert row.other("novelty") == 0.5
     assert row.primary is None and row.rank is None and row.gain is None
 
 
@@ -146,13 +110,18 @@ def test_cli_prints_the_table_and_writes_csv_markdown_html(
     with files["csv"].open() as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 12
-    first = rows[0]
-    assert first["model"] == IDEAL and first["ideal"] == "true" and first["task"] == "dice n=30"
+    first = next(line for line in rows if line["task"] == "dice n=30")
+    assert rows[0]["model"] == first["model"] == IDEAL and first["ideal"] == "true"
+    assert (first["family"], first["configuration"], first["primary"]) == ("dice", "n=30", "kl_mm")
     assert float(first["kl"]) == logged(read_eval_log(
         next(r.run.location for r in lb.leaderboard(log_dir).rows
              if (r.run.model, r.run.task) == (IDEAL, "dice n=30")), header_only=True), "kl")
+    assert float(first["value_low"]) <= float(first["value"]) <= float(first["value_high"])
+    assert all("nan" not in line.values() for line in rows)  # missing values are empty
+    ranges = next(line for line in rows if line["task"] == "ranges")
+    assert ranges["primary"] == ranges["value"] == ""
     markdown = files["md"].read_text()
-    assert markdown.count("| model | format | N | KL ↓ |") == 3
+    assert markdown.count("| model | format | KL (Miller-Madow) ↓ | vs direct |") == 2
     assert "<table" in files["html"].read_text()
 
 
@@ -164,7 +133,6 @@ def test_cli_errors_are_one_line(
         (["leaderboard", str(tmp_path / "missing")], "no log folder"),
         (["leaderboard", str(tmp_path)], "no finished vs_bench logs"),
         (["leaderboard", str(log_dir), "--csv", str(tmp_path)], "is a folder"),
-        (["leaderboard", str(log_dir), "--seed", "x"], "--seed"),
     ):
         code, _, err = run_cli(args, capsys, monkeypatch)
         assert code == 2, args
@@ -283,6 +251,7 @@ def test_bundle_writes_viewer_leaderboard_and_plots(
                      "sample_size_dice-n-10_random-python.png"]
     index = (site / "index.html").read_text()
     assert all(f'href="plots/{name}"' in index for name in plots)
+    assert "<h3>dice n=10: KL (Miller-Madow)" in index and "dice n=10: sequence" in index
 
 
 def test_runs_are_grouped_by_the_configuration_they_ran_with(tmp_path: Path) -> None:

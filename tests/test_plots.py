@@ -145,14 +145,21 @@ def _bar_containers(fig: Figure) -> list[list[BarContainer]]:
     return [[c for c in ax.containers if isinstance(c, BarContainer)] for ax in fig.axes]
 
 
-def test_whiskers_only_where_the_leaderboard_has_an_interval(runs: list[Run]) -> None:
+def test_whiskers_are_the_primary_metrics_interval(runs: list[Run]) -> None:
     board = build(runs)
-    one_prompt = plots.bars_figure(board, "dice n=30")  # one prompt, one epoch: no CI
-    assert all(c.errorbar is None for panel in _bar_containers(one_prompt) for c in panel)
-    assert one_prompt.get_suptitle() == "dice n=30: metric by format; no CI (n/a: 1 prompt)"
-    over_prompts = plots.bars_figure(board, "ranges")
-    assert all(c.errorbar is not None for panel in _bar_containers(over_prompts) for c in panel)
-    assert over_prompts.get_suptitle() == "ranges: metric by format; whiskers: 95% bootstrap CI"
+    figure = plots.bars_figure(board, "dice n=30")  # one prompt: the report's interval
+    titles = [ax.get_title() for ax in figure.axes if ax.get_visible()]
+    assert titles[0] == "KL (Miller-Madow) (lower is better)"
+    panels = _bar_containers(figure)
+    assert all(c.errorbar is not None for c in panels[0])
+    assert all(c.errorbar is None for panel in panels[1:] for c in panel)
+    assert figure.get_suptitle() == (
+        "dice n=30: metric by format; whiskers: 95% interval of the primary metric (the "
+        "report's)")
+    # the fixture's own task declares no primary metric: no interval, no whisker
+    undeclared = plots.bars_figure(board, "ranges")
+    assert all(c.errorbar is None for panel in _bar_containers(undeclared) for c in panel)
+    assert undeclared.get_suptitle() == "ranges: metric by format; no interval"
 
 
 def test_a_panel_without_values_says_why(runs: list[Run]) -> None:

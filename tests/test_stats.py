@@ -14,14 +14,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from vs_bench.analysis.inference import compare, diversity_interval, kl_interval
 from vs_bench.analysis.stats import (
     _el_ratio,
     _noncentrality_bounds,
     _pseudo_values,
-    diversity_compare,
     diversity_estimate,
     holm,
-    kl_compare,
     kl_estimate,
     miller_madow_kl,
     null_mean_g,
@@ -136,46 +135,6 @@ def test_noncentrality_bounds_invert_the_noncentral_chi_square() -> None:
     assert _noncentrality_bounds(15.0, df, 0.025)[0] == 0.0
 
 
-# --- KL comparison ------------------------------------------------------------------------
-
-
-def test_kl_compare_identical_sides() -> None:
-    counts = [[30, 10, 5, 5], [12, 12, 1, 0]]
-    result = kl_compare(counts, counts, resamples=999)
-    assert result.diff == 0.0 and result.p == 1.0
-    assert result.lo <= 0.0 <= result.hi
-
-
-def test_kl_compare_p_value_matches_exact_enumeration() -> None:
-    # pooled [6, 2], 4 draws to a: a's first count x = 2, 3, 4 with 15, 40, 15 in 70;
-    # x = 2 and 4 give |T| = observed, x = 3 gives T = 0: exact p = 30/70
-    result = kl_compare([[2, 2]], [[4, 0]], resamples=9999)
-    tolerance = 4 * math.sqrt((3 / 7) * (4 / 7) / 9999)
-    assert result.p == pytest.approx(30 / 70, abs=tolerance)
-    assert result.diff == pytest.approx(0.0 - math.log(2))  # a clips at 0, b has S = 1
-
-
-def test_kl_compare_detects_collapse_and_its_interval_holds_the_difference() -> None:
-    rng = np.random.default_rng(4)
-    collapsed = np.full(10, 0.2 / 9)
-    collapsed[0] = 0.8
-    a = [rng.multinomial(200, collapsed)]
-    b = [rng.multinomial(200, np.full(10, 0.1))]
-    result = kl_compare(a, b, resamples=999)
-    assert result.p == pytest.approx(1 / 1000)
-    assert result.diff == pytest.approx(kl_estimate(a).value - kl_estimate(b).value)
-    assert result.lo <= result.diff <= result.hi
-    true = float(np.sum(collapsed * np.log(collapsed * 10)))
-    assert result.lo <= true <= result.hi
-
-
-def test_kl_compare_mismatched_inputs_are_one_line_errors() -> None:
-    with pytest.raises(VsBenchError, match="same prompts"):
-        kl_compare([[1, 2]], [[1, 2], [3, 4]])
-    with pytest.raises(VsBenchError, match="same answer set"):
-        kl_compare([[1, 2]], [[1, 2, 3]])
-    with pytest.raises(VsBenchError, match="resamples"):
-        kl_compare([[1, 2]], [[2, 1]], resamples=0)
 
 
 # --- diversity ----------------------------------------------------------------------------
@@ -240,31 +199,6 @@ def test_empirical_likelihood_ratio_matches_a_direct_solution() -> None:
     assert ratios[2] == np.inf
 
 
-def test_diversity_compare_p_value_matches_exact_enumeration() -> None:
-    rng = np.random.default_rng(8)
-    a, b = rng.normal(size=(3, 6)) + 0.4, rng.normal(size=(3, 6)) - 0.2
-    h = pairwise_distances(np.vstack([a, b]))
-
-    def split_diff(group: tuple[int, ...]) -> float:
-        rest = [i for i in range(6) if i not in group]
-        mean = lambda idx: h[np.ix_(idx, idx)].sum() / (len(idx) * (len(idx) - 1))  # noqa: E731
-        return mean(list(group)) - mean(rest)
-
-    observed = split_diff((0, 1, 2))
-    splits = [split_diff(g) for g in itertools.combinations(range(6), 3)]
-    exact = np.mean(np.abs(splits) >= abs(observed) - 1e-12)
-    result = diversity_compare([a], [b], resamples=9999)
-    assert result.diff == pytest.approx(observed)
-    assert result.p == pytest.approx(exact, abs=4 * math.sqrt(exact * (1 - exact) / 9999))
-
-
-def test_diversity_compare_mismatched_inputs() -> None:
-    with pytest.raises(VsBenchError, match="same prompts"):
-        diversity_compare([np.eye(3)], [np.eye(3), np.eye(3)])
-    with pytest.raises(VsBenchError, match="same model"):
-        diversity_compare([np.eye(3)], [np.eye(4)])
-
-
 # --- small simulations --------------------------------------------------------------------
 
 
@@ -288,9 +222,9 @@ def test_kl_compare_false_positive_rate_of_two_ideal_samplers() -> None:
     rng = np.random.default_rng(11)
     replicates = 300
     rejected = 0
-    for index in range(replicates):
+    for _ in range(replicates):
         a, b = ([rng.multinomial(60, np.full(6, 1 / 6))] for _ in range(2))
-        rejected += kl_compare(a, b, seed=index, resamples=199).p <= 0.05
+        rejected += compare(kl_interval(a), kl_interval(b)).p < 0.05
     assert rejected / replicates <= rejection_ceiling(replicates)
 
 
@@ -302,11 +236,11 @@ def test_diversity_interval_coverage_and_false_positive_rate() -> None:
     truth = float(h.sum() / (2000 * 1999))
     replicates = 200
     hits = rejected = 0
-    for index in range(replicates):
+    for _ in range(replicates):
         a = [clusters(rng, 10, weights) for _ in range(3)]
         b = [clusters(rng, 10, weights) for _ in range(3)]
         estimate = diversity_estimate(a)
         hits += estimate.lo <= truth <= estimate.hi
-        rejected += diversity_compare(a, b, seed=index, resamples=199).p <= 0.05
+        rejected += compare(diversity_interval(a), diversity_interval(b)).p < 0.05
     assert hits / replicates >= coverage_floor(replicates)
     assert rejected / replicates <= rejection_ceiling(replicates)

@@ -16,6 +16,8 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from vs_bench.capabilities import Capabilities
+
 Reply = str | Callable[[list[ChatMessage], GenerateConfig], str]
 
 
@@ -39,6 +41,12 @@ class ScriptedAPI(ModelAPI):
 
     def max_tokens(self) -> int | None:
         return None
+
+    @property
+    def capabilities(self) -> Capabilities:
+        # a scripted reply (the collapsed model) may answer in the asked shape, as
+        # random/python does: it gets the request's data
+        return Capabilities(reads_request=True)
 
     async def generate(
         self,

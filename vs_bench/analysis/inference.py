@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats as sps
 
-from vs_bench.analysis.stats import check_level, diversity_estimate, kl_estimate, mover
+from vs_bench.analysis.stats import check_level, diversity_levels, kl_estimate, mover
 from vs_bench.scorers.reference_distribution import (
     ModelDistribution,
     chi_square_reference,
@@ -45,7 +45,7 @@ Interval = Callable[[float], tuple[float, float, float]]
 ALPHA = 0.05  # the verdicts' level (two-sided), applied to Holm-adjusted p-values
 LEVEL = 0.95
 P_FLOOR = 1e-4  # smallest p reported: the interval at level 1 − 1e-4 still excludes 0
-_STEPS = 24  # bisection steps on log α: p to a relative 1e-4 / 2^24 of its bracket
+_STEPS = 12  # bisection steps on log α: p to a relative 0.2% (its bracket spans 1e-4..1)
 # Resamples of a reference metric's bootstrap (recomputed in Python per resample)
 RESAMPLES = 1999
 SEED = 0
@@ -202,10 +202,11 @@ def reference_interval(
 ) -> Interval:
     """A reference metric (``REFERENCE_METRICS``), mean over prompts, and its interval at
     any level: the basic bootstrap interval (draws, with their stated probabilities,
-    resampled within each prompt), for TV from frequencies widened to its delta-method
-    Wald interval, clipped at 0, and reaching 0 when the draws state no probabilities and
-    Pearson's X² (summed over prompts) does not reject the reference at that level: 0 is a
-    boundary that an interval around the estimate alone never reaches."""
+    resampled within each prompt) up to at least the percentile interval's upper bound,
+    for TV from frequencies widened to its delta-method Wald interval, clipped at 0, and
+    reaching 0 when the draws state no probabilities and Pearson's X² (summed over
+    prompts) does not reject the reference at that level: 0 is a boundary that an
+    interval around the estimate alone never reaches."""
     used = [d for d in prompts if np.any(d.index >= 0)]
     if not used:
         return lambda level: (_NAN, _NAN, _NAN)
@@ -217,7 +218,8 @@ def reference_interval(
         picks = rng.integers(0, n, size=(resamples, n))
         values = np.array([_reference_value(key, draws, pick) for pick in picks])
         boot += np.nan_to_num(values, nan=0.0)  # a resample without a valid draw counts 0
-    pivot = np.sort(value - (boot / len(used) - value))  # basic bootstrap
+    boot /= len(used)
+    pivot = value - (boot - value)  # the basic bootstrap's
     frequencies = not any(d.stated_any for d in used)
     se = math.sqrt(sum(_tv_se(d) ** 2 for d in used)) / len(used) if (
         key == "tv" and frequencies) else 0.0
@@ -231,7 +233,10 @@ def reference_interval(
         alpha = check_level(level)
         lo, hi = np.quantile(pivot, [alpha, 1.0 - alpha])
         z = float(sps.norm.ppf(1.0 - alpha))
-        lo, hi = min(float(lo), value - z * se), max(float(hi), value + z * se)
+        # near 0 the basic interval reflects the resamples below the value: the percentile
+        # upper bound keeps the sampling noise above it
+        top = float(np.quantile(boot, 1.0 - alpha))
+        lo, hi = min(float(lo), value - z * se), max(float(hi), value + z * se, top)
         if gof_p > 2 * alpha:
             lo = 0.0
         return value, max(min(lo, value), 0.0), max(hi, value)
@@ -254,9 +259,10 @@ def kl_interval(counts: Sequence[npt.ArrayLike]) -> Interval:
 
 def diversity_interval(embeddings: Sequence[npt.ArrayLike]) -> Interval:
     """``stats.diversity_estimate`` of the embeddings (one array per prompt) at any level."""
+    levels = diversity_levels(embeddings)
 
     def at(level: float) -> tuple[float, float, float]:
-        found = diversity_estimate(embeddings, level)
+        found = levels(level)
         return found.value, found.lo, found.hi
 
     return at

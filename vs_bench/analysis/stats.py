@@ -55,7 +55,7 @@ B.-Y., Yuan, J. & Zhou, W. (2009) J. Amer. Statist. Assoc. 104, 1224-1232. Owen,
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -272,32 +272,48 @@ def _el_interval(v: FloatArray, alpha: float) -> tuple[float, float]:
     return float(far[0]), float(far[1])
 
 
-def _prompt_interval(h: FloatArray, alpha: float) -> tuple[float, float, float]:
-    """Semantic diversity of one prompt (from its distance matrix) and its interval: the
-    hull of the jackknife-t and the jackknife empirical likelihood intervals, in [0, 100].
-    NaN bounds below 3 texts."""
+def _prompt_parts(h: FloatArray) -> tuple[float, FloatArray | None, float]:
+    """Semantic diversity of one prompt (from its distance matrix), its jackknife
+    pseudo-values and standard error (None, NaN below 3 texts): what its interval needs
+    at any level."""
     n = h.shape[0]
     value = float(h.sum() / (n * (n - 1)))
     if n < 3:
-        return value, _NAN, _NAN
+        return value, None, _NAN
     v = _pseudo_values(h)
-    se = float(np.std(v, ddof=1)) / math.sqrt(n)  # the jackknife standard error
+    return value, v, float(np.std(v, ddof=1)) / math.sqrt(n)  # the jackknife standard error
+
+
+def _prompt_bounds(value: float, v: FloatArray | None, se: float, alpha: float
+                   ) -> tuple[float, float]:
+    """The hull of the jackknife-t and the jackknife empirical likelihood intervals of one
+    prompt's diversity, in [0, 100]; NaN bounds below 3 texts."""
+    if v is None:
+        return _NAN, _NAN
     if se == 0.0:
-        return value, value, value
-    half = float(stats.t.ppf(1.0 - alpha, n - 1)) * se
+        return value, value
+    half = float(stats.t.ppf(1.0 - alpha, v.size - 1)) * se
     el_lo, el_hi = _el_interval(v, alpha)
-    return value, max(min(value - half, el_lo), 0.0), min(max(value + half, el_hi), SCALE)
+    return max(min(value - half, el_lo), 0.0), min(max(value + half, el_hi), SCALE)
 
 
-def _diversity_parts(
-    rows: Sequence[FloatArray], alpha: float
-) -> tuple[list[float], list[tuple[float, float]]]:
-    values, intervals = [], []
-    for row in rows:
-        value, lo, hi = _prompt_interval(pairwise_distances(row), alpha)
-        values.append(semantic_diversity(row))  # the scorer's figure (equal to value)
-        intervals.append((lo, hi))
-    return values, intervals
+def diversity_levels(embeddings: Sequence[npt.ArrayLike]) -> Callable[[float], Estimate]:
+    """``diversity_estimate`` of ``embeddings`` at any level, the per-prompt distances and
+    pseudo-values computed once (a comparison's p-value evaluates many levels)."""
+    rows = [r for r in _embedding_rows(embeddings) if r.shape[0] >= 2]
+    parts = [_prompt_parts(pairwise_distances(row)) for row in rows]
+    values = [semantic_diversity(row) for row in rows]  # the scorer's figure (equal)
+    m, n = len(rows), sum(len(r) for r in rows)
+
+    def at(level: float) -> Estimate:
+        alpha = check_level(level)
+        if not rows:
+            return _NAN_ESTIMATE
+        intervals = [_prompt_bounds(value, v, se, alpha) for value, v, se in parts]
+        lo, hi = mover(values, intervals, [1.0 / m] * m)
+        return Estimate(float(np.mean(values)), max(lo, 0.0), min(hi, SCALE), n, m)
+
+    return at
 
 
 def diversity_estimate(
@@ -311,15 +327,7 @@ def diversity_estimate(
     Deterministic: ``seed`` is accepted for a signature common to all.
     """
     del seed
-    alpha = check_level(level)
-    rows = [r for r in _embedding_rows(embeddings) if r.shape[0] >= 2]
-    if not rows:
-        return _NAN_ESTIMATE
-    values, intervals = _diversity_parts(rows, alpha)
-    m = len(rows)
-    lo, hi = mover(values, intervals, [1.0 / m] * m)
-    value = float(np.mean(values))
-    return Estimate(value, max(lo, 0.0), min(hi, SCALE), sum(len(r) for r in rows), m)
+    return diversity_levels(embeddings)(level)
 
 
 def holm(pvalues: Sequence[float]) -> list[float]:
