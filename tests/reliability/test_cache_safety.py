@@ -29,29 +29,30 @@ def _texts(log_dir: Path) -> list[str]:
     return SampleDraws.load(sample.store).texts
 
 
-@pytest.mark.parametrize(("fmt", "k"), [("direct", 1), ("vs_standard", 5)])
+# direct: the N draws as one request of N choices; vs_standard: N/k identical calls
+@pytest.mark.parametrize(("fmt", "k", "calls"), [("direct", 1, 1), ("vs_standard", 5, N // 5)])
 def test_cached_rerun_reads_every_draw_from_the_cache(
-    fmt: str, k: int, serve: Serve, tmp_path: Path
+    fmt: str, k: int, calls: int, serve: Serve, tmp_path: Path
 ) -> None:
     server = serve(Faults(seed=3))
     log_dir = tmp_path / "logs"
     args = [
         "eval", f"vs_bench/rand_num_{fmt}", "--model", OPENAI_API, "--model-base-url", server.url,
-        # k=1: one request per direct draw (the fault server answers one choice a request)
         "-T", f"n={N}", "-T", f"k={k}", "--cache", "--log-dir", str(log_dir),
     ]
     first = forked_cli.run("inspect", args, tmp_path, {})
     assert first.code == 0, first.output
     requests = chats(server)
-    assert len(requests) == N // k
-    assert len({r.key for r in requests}) == 1  # N/k identical requests
+    assert len(requests) == calls
+    assert len({r.key for r in requests}) == 1  # identical requests
     texts = _texts(log_dir)
-    # the draws are the N/k answers the server gave, each once
-    answers = [c.text for r in requests for c in parse_reply(r.content or "", FORMATS[fmt].shape)]
+    # the draws are the answers the server gave, each once
+    answers = [c.text for r in requests for reply in r.contents
+               for c in parse_reply(reply, FORMATS[fmt].shape)]
     assert Counter(texts) == Counter(answers)
     assert len(set(texts)) > 1
 
     again = forked_cli.run("inspect", args, tmp_path, {})
     assert again.code == 0, again.output
-    assert len(chats(server)) == N // k  # not one request more
+    assert len(chats(server)) == calls  # not one request more
     assert _texts(log_dir) == texts

@@ -18,10 +18,9 @@ from tests.reliability.fault_server import ANSWERS, Faults
 
 TASKS = ("rand_num_direct", "dice_direct", "rand_num_vs_standard")
 EPOCHS, N = 4, 20
-# k=1: one draw a call in all three (the fault server answers one choice a request, and
-# direct draws would otherwise go k at a time)
-CALLS = 3 * EPOCHS * N
-KILL_AFTER = 110  # answers: the first task and a sample of the second done
+# direct: one request of N choices a sample; vs_standard with k=1: N calls a sample
+CALLS = EPOCHS * (1 + 1 + N)
+KILL_AFTER = 50  # answers: both direct tasks and a few vs_standard samples done
 INSPECT = str(Path(sys.executable).with_name("inspect"))
 
 
@@ -98,3 +97,55 @@ def test_sweep_killed_mid_run_resumes_without_asking_again(serve: Serve, tmp_pat
     print(f"\nresume: SIGKILL after {KILL_AFTER} answers; {len(finished)} of {CALLS} calls in "
           f"finished samples ({in_open_runs} sample(s) of the interrupted run); the rerun sent "
           f"{len(resumed)} requests for the other {CALLS - len(finished)} calls")
+
+
+RUN_TASKS, RUN_EPOCHS, RUN_N = ("rand_num", "dice"), 4, 20
+# direct: one request of 20 choices a sample; vs_standard: 4 calls of k=5
+RUN_CALLS = len(RUN_TASKS) * RUN_EPOCHS * (1 + RUN_N // 5)
+VS_BENCH = str(Path(sys.executable).with_name("vs-bench"))
+
+
+def _run(server_url: str, log_dir: Path) -> list[str]:
+    return [
+        VS_BENCH, "run", "--model", OPENAI_API, "--model-base-url", server_url,
+        "-M", f"client_timeout={CLIENT_TIMEOUT}", "--tasks", ",".join(RUN_TASKS),
+        "--formats", "direct,vs_standard", "--n", str(RUN_N), "--epochs", str(RUN_EPOCHS),
+        "--max-samples", "1", "--max-connections", "4", "--log-dir", str(log_dir),
+    ]
+
+
+def test_vs_bench_run_killed_mid_suite_resumes_without_asking_again(
+    serve: Serve, tmp_path: Path
+) -> None:
+    server = serve(Faults(slow=1.0, slow_seconds=0.3, seed=8))
+    log_dir = tmp_path / "run"
+    first = subprocess.Popen(
+        _run(server.url, log_dir), cwd=tmp_path, env=_environment(), start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while server.outcomes()["slow"] < RUN_CALLS // 2 and first.poll() is None:
+        assert time.monotonic() < deadline, "the run made no progress"
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGKILL)
+    assert first.wait() == -signal.SIGKILL
+
+    finished, _ = _finished_calls(log_dir)
+    assert finished, "the kill should land after a cell had finished"
+    before = len(server.log)
+    again = subprocess.run(
+        _run(server.url, log_dir), cwd=tmp_path, env=_environment(), capture_output=True,
+        text=True, timeout=180, check=False,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    resumed = chats(server, since=before)
+    assert [r for r in resumed if (r.system, r.prompt, r.seed) in finished] == []
+    answered = {r.key for r in chats(server) if r.outcome in ANSWERS}
+    assert len(answered) == RUN_CALLS
+    # the rerun asks for the calls the logs lack; measured once: one fewer (24 of 25),
+    # a call answered at the kill that the rerun did not need again (not understood yet)
+    assert RUN_CALLS - len(finished) - 4 <= len({r.key for r in resumed}) <= (
+        RUN_CALLS - len(finished)
+    )
+    print(f"\nvs-bench run: SIGKILL after {RUN_CALLS // 2} answers; {len(finished)} of "
+          f"{RUN_CALLS} calls in the logs; the rerun sent {len(resumed)} requests")
