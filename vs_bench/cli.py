@@ -152,8 +152,6 @@ def run(
     if dry_run:
         _print_plan(plan.plan_run(items, options.models, epochs or 1), notes)
         return
-    for note in notes:
-        console.print(f"warning: {note}", markup=False, soft_wrap=True)
     folder = suite.log_dir(log_dir)
     if json_file:
         preflight.check_output(json_file, "--json")
@@ -167,7 +165,7 @@ def run(
         # unless --display asks for Inspect's
         with showing() if display is None else contextlib.nullcontext():
             logs = suite.run_items(
-                items, models, folder, max_connections=max_connections,
+                items, models, folder, max_connections=max_connections, notes=notes,
                 display=display or "none", **ro.generate_args(options, chosen.max_tokens),
             )
     except KeyboardInterrupt:

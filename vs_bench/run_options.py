@@ -136,6 +136,8 @@ def resolve_models(options: RunOptions) -> list[Model]:
     for name in options.models:
         try:
             model = get_model(name, base_url=options.model_base_url, **options.model_args)
+        except VsBenchError:
+            raise  # ours (a PrerequisiteError too) already names its fix
         except PrerequisiteError as ex:
             found = " and ".join(_variables(name, preflight.one_line(ex.message)))
             raise VsBenchError(

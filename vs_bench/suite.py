@@ -143,18 +143,21 @@ def run_items(
     models: Sequence[str | Model],
     log_dir: str,
     max_connections: int | None = None,
+    notes: Sequence[str] = (),
     **eval_args: Any,
 ) -> list[EvalLog]:
     """Every item x model through Inspect's eval-set, after the preflight checks.
 
     The one way vs-bench runs evals: work already finished in ``log_dir`` (same task,
     parameters and model) is not asked again, and an interrupted run resumes from the
-    samples its logs hold.
+    samples its logs hold. ``notes``: warnings printed after the checks, before the run.
     """
     names = [m for m in models if isinstance(m, str)]  # a Model is made, so it exists
     preflight.check_models(names, eval_args.get("model_base_url"))
     preflight.check_log_dir(log_dir)
     tasks = [item.task() for item in items]
+    for note in notes:  # once every input is checked: bad input stays one line
+        print(f"warning: {note}", flush=True)
     success, logs = eval_set(
         tasks,
         log_dir=log_dir,
