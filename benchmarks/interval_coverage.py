@@ -13,7 +13,8 @@ each comparison's interval excludes 0 exactly when its p < 0.05 (must be 100%):
 - TV against a reference (target_dist's 0.5/0.3/0.2 target, one prompt, N = 100): the
   ideal sampler (TV = 0) and a skewed one (0.7/0.2/0.1);
 - rates (top-1 accuracy, refusal rate: one 0/1 value per prompt): 20 and 50 prompts at
-  rates 0.1 and 0.6, comparisons of two formats on the same prompts.
+  rates 0.1 and 0.6 (the interval's coverage exact, summed over the binomial counts),
+  comparisons of two formats on the same prompts.
 
 Every comparison is ``inference.compare``: MOVER of the two intervals, p its inversion.
 
@@ -309,12 +310,13 @@ def rate_rows(replicates: int, resamples: int, rng: Rng) -> list[Row]:
     rows = []
     for prompts in (20, 50):
         for rate in (0.1, 0.6):
-            hits = 0
-            for _ in range(replicates):
-                _, lo, hi = units_interval(list(rng.random(prompts) < rate), rate=True)(0.95)
-                hits += lo <= rate <= hi
-            rows.append(Row("rate interval", f"rate {rate}, {prompts} prompts", replicates,
-                            "coverage", hits / replicates))
+            # exact: the interval of every count k of successes, weighted by Binomial(n, rate)
+            covered = 0.0
+            for k in range(prompts + 1):
+                _, lo, hi = units_interval([1.0] * k + [0.0] * (prompts - k), rate=True)(0.95)
+                covered += float(stats.binom.pmf(k, prompts, rate)) * (lo <= rate <= hi)
+            rows.append(Row("rate interval", f"rate {rate}, {prompts} prompts (exact)",
+                            replicates, "coverage", covered))
         # the same prompts on both sides, each format's answers drawn independently
         for a, b in ((0.6, 0.6), (0.6, 0.3)):
             rejected = hits = agreed = 0

@@ -33,8 +33,16 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 # wide enough for the results table when output is not a terminal
-# (a terminal's own width or COLUMNS; 160 when piped, so that no table is cropped)
-console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
+console = Console()
+
+
+def _size_console() -> None:
+    """A terminal's own width (or COLUMNS); piped, COLUMNS or 160, so that no table is
+    cropped. Read per command: the environment may change after import."""
+    if sys.stdout.isatty():
+        return
+    columns = os.environ.get("COLUMNS", "")
+    console.width = int(columns) if columns.isdigit() and int(columns) > 0 else 160
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -541,6 +549,7 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 def main() -> None:
     """Console entry point: bad input ends with one line on stderr and exit code 2, and
     an interrupt (Ctrl-C) with one line and exit code 130, never with a traceback."""
+    _size_console()
     try:
         code = app(standalone_mode=False, prog_name="vs-bench")
     except VsBenchError as ex:

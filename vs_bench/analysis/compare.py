@@ -206,7 +206,7 @@ def measure(cell: Cell, keys: set[Any] | None = None) -> Interval | None:
     when None); None (with ``cell.note`` set) when there is nothing to measure."""
     run, kind, minimum = cell.run, cell.kind, MIN_VALID_PER_PROMPT.get(cell.kind)
     if cell.primary is None:
-        cell.note = "no primary metric declared"
+        cell.note = "no primary metric"
         return None
     if kind == "answer_set":
         counts = _counts(run, keys)

@@ -128,6 +128,7 @@ def terminal_tables(board: Leaderboard, width: int = 100) -> list[Table]:
         table.columns[0].max_width = max(14, width - 82)
         for column in table.columns[1:]:
             column.no_wrap = True
+        table.columns[2].no_wrap, table.columns[2].overflow = False, "fold"  # a note wraps
         for line, row in zip(body, board.task_rows(task), strict=True):
             # Text, not markup: "[0.087, 0.199]" must not be read as a style tag
             table.add_row(*map(Text, line), style="bold" if row.run.ideal else None)

@@ -67,6 +67,8 @@ def _task_reports(results: Results, model: str) -> dict[str, TaskReport]:
 def build_report(logs: Sequence[EvalLog], model: str, suite: str, seconds: float) -> Report:
     """The report of a run's finished logs (one model)."""
     runs = [read_run(log if log.samples else read_eval_log(log.location)) for log in logs]
+    for run in runs:  # one run's report: its logs are the one model's, whatever they name
+        run.model = model
     return Report(model, suite, seconds, _task_reports(compare.evaluate(runs), model))
 
 
@@ -90,6 +92,8 @@ def terminal_tables(report: Report, width: int = 100) -> list[Table]:
         table = Table(*HEADER, title=f"{task.task}: {_title(task)}", title_justify="left")
         for column in table.columns:
             column.no_wrap = True
+        # a note ("12 valid of 100") wraps; the numbers are never squeezed
+        table.columns[1].no_wrap, table.columns[1].overflow = False, "fold"
         for cells in table_rows(task, "\n" if width < 120 else " "):
             table.add_row(*map(Text, cells))  # Text: "[0.1, 0.2]" is no style tag
         tables.append(table)
