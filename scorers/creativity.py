@@ -45,6 +45,9 @@ from typing import NamedTuple
 MIN_SPAN = 5
 MAX_SPAN = 12
 SPAN_LENGTHS = tuple(range(MIN_SPAN, MAX_SPAN + 1))
+KEY = "creativity_index"
+# a score's pooled values (``scorers.common.POOLED_KEY``): the index of each text with words
+PER_TEXT = KEY
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
 # letters and digits ([^\W_]: word characters without the underscore), ' inside a word

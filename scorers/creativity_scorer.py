@@ -1,26 +1,52 @@
 """Inspect adapter: the creativity index of a sample's N draws against a reference corpus.
 
 The formula and the word rules are in ``scorers.creativity``; the corpora (a local
-infini-gram index, or infini-gram's public API) in ``vs_bench.corpus``.
+infini-gram index, or infini-gram's public API) in ``vs_bench.corpus``. A sample's
+``creativity_index`` is the mean over its texts; the run's is the mean over every text
+of the run (``mean_over_texts``: the per-text values travel in each score's metadata
+under ``scorers.common.POOLED_KEY``), so a prompt with more texts weighs more.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import anyio
-from inspect_ai.scorer import Score, Scorer, Target, scorer
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import TaskState
 
 from vs_bench.corpus import HOW_TO_GET_ONE, Corpus, open_corpus
 from vs_bench.draws import SampleDraws
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers.catalogue import CREATIVITY, keys_of
-from vs_bench.scorers.common import scorer_metrics
-from vs_bench.scorers.creativity import SPAN_LENGTHS, creativity_index, uniqueness_profile
+from vs_bench.scorers.common import POOLED_KEY, pooled_values, scorer_metrics
+from vs_bench.scorers.creativity import (
+    KEY,
+    PER_TEXT,
+    SPAN_LENGTHS,
+    creativity_index,
+    uniqueness_profile,
+)
 
 KEYS = keys_of(CREATIVITY)
+
+
+def mean_over_texts(values: Iterable[float]) -> float:
+    """The run-level creativity index: the mean of the per-text values (NaN left out)."""
+    scored = [v for v in values if not math.isnan(v)]
+    return math.fsum(scored) / len(scored) if scored else math.nan
+
+
+@metric
+def creativity_index_over_texts() -> Metric:
+    """The mean creativity index over every text of the run (not over prompts)."""
+
+    def compute(scores: list[SampleScore]) -> float:
+        return mean_over_texts(pooled_values(scores, PER_TEXT))
+
+    return compute
 
 
 @dataclass(frozen=True)
@@ -34,10 +60,8 @@ class CreativityScores:
     def values(self) -> dict[str, float]:
         """The catalogue keys: the mean index over the texts with words, and how many
         texts had none (their index is undefined)."""
-        scored = [v for v in self.per_text if not math.isnan(v)]
-        mean = math.fsum(scored) / len(scored) if scored else math.nan
-        return {"creativity_index": mean, "creativity_unscored": float(len(self.per_text)
-                                                                         - len(scored))}
+        unscored = sum(math.isnan(v) for v in self.per_text)
+        return {KEY: mean_over_texts(self.per_text), "creativity_unscored": float(unscored)}
 
 
 def creativity_scores(corpus: Corpus, texts: list[str]) -> CreativityScores:
@@ -56,7 +80,7 @@ def creativity_scores(corpus: Corpus, texts: list[str]) -> CreativityScores:
     )
 
 
-@scorer(metrics=scorer_metrics(CREATIVITY))
+@scorer(metrics=scorer_metrics(CREATIVITY) | {KEY: [creativity_index_over_texts()]})
 def creativity_scorer(corpus_index: str | None = None, corpus: str | None = None) -> Scorer:
     """Creativity index (Lu et al. 2024) of the N draws: sum over L = 5..12 of the share
     of words outside any corpus span of >= L words.
@@ -80,6 +104,7 @@ def creativity_scorer(corpus_index: str | None = None, corpus: str | None = None
             explanation=f"creativity index {values['creativity_index']:.2f} (0-8) over "
             f"{scored} texts against {source.name}",
             metadata={
+                POOLED_KEY: {PER_TEXT: [v for v in found.per_text if not math.isnan(v)]},
                 "corpus": source.name,
                 "per_text": [None if math.isnan(v) else v for v in found.per_text],
                 "uniqueness": {str(k): v for k, v in found.uniqueness.items()},

@@ -27,13 +27,19 @@ from inspect_ai.solver import TaskState
 from vs_bench.dialogue import DialogueRecord
 from vs_bench.draws import SampleDraws
 from vs_bench.scorers.catalogue import PERSUASION, keys_of
-from vs_bench.scorers.common import POOLED_KEY, delivery_notes, pooled_values, run_level_metric
+from vs_bench.scorers.common import (
+    DELIVERY_KEYS,
+    POOLED_KEY,
+    delivery_counts,
+    delivery_notes,
+    pooled_values,
+    run_level_metric,
+)
 from vs_bench.scorers.embedding import check_embedder, get_embedder, semantic_diversity
-from vs_bench.scorers.persuasion import donation, donation_metrics, flesch_kincaid
+from vs_bench.scorers.persuasion import DONATIONS, donation, donation_metrics, flesch_kincaid
 from vs_bench.scorers.text_diversity import DISTINCT_ORDERS, distinct_n, mean_length
 
 KEYS = keys_of(PERSUASION)
-DONATIONS = "donations"  # the pooled values: a sample's valid donations
 
 
 def _human() -> tuple[float, ...]:
@@ -141,13 +147,7 @@ def persuasion_scorer(embedder: str | None = None) -> Scorer:
             measure, [s.replies for s in record.simulations]
         )
         values |= replies
-        failures = len(draws.failures)
-        values |= {
-            "parse_failures": float(failures),
-            "parse_failure_rate": failures / draws.replies if draws.replies else math.nan,
-            "over_delivered": float(draws.over_delivered),
-            "under_delivered": float(draws.under_delivered),
-        }
+        values |= delivery_counts(draws, DELIVERY_KEYS[1:])  # a dialogue's draws: no n_draws
         abandoned = [s.abandoned for s in record.simulations if s.abandoned]
         shown = ", ".join("none" if v is None else f"${v:.2f}" for v in stated) or "none"
         notes = [f"donations {shown} of {simulated} dialogues"]

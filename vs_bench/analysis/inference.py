@@ -3,7 +3,10 @@
 Every primary metric has an interval function, level -> (value, lo, hi), checked for
 coverage by ``benchmarks/interval_coverage.py``: KL (``stats.kl_estimate``), semantic
 diversity (``stats.diversity_estimate``), a metric against a reference distribution
-(``reference_interval``) and a rate or score per prompt (``units_interval``). A comparison
+(``reference_interval``) and a rate or score per prompt (``units_interval``); also a
+mean over texts grouped by prompt (``clustered_mean_interval``, the creativity index)
+and a two-sample KS statistic of pooled values against a fixed reference sample
+(``ks_interval``, the donations), not in that benchmark. A comparison
 of format a with format b on the same prompts (``compare``):
 
 - difference d = value(a) − value(b), the difference of the reported values;
@@ -153,6 +156,81 @@ def units_interval(values: Sequence[float], rate: bool) -> Interval:
             return mean, _NAN, _NAN
         half = float(sps.t.ppf(1.0 - alpha, n - 1)) * float(x.std(ddof=1)) / math.sqrt(n)
         return mean, mean - half, mean + half
+
+    return at
+
+
+def clustered_mean_interval(groups: Sequence[Sequence[float]]) -> Interval:
+    """The mean over every value of ``groups`` (per-text values, grouped by prompt; NaN
+    left out) and its interval at any level: Student's t with m − 1 degrees of freedom on
+    the cluster-robust standard error of the mean, √(m/(m−1) Σ_p r_p²) / n with r_p the
+    sum of prompt p's residuals, for the texts of one prompt are not independent draws.
+    With one value per prompt it is Student's t interval over the values; NaN bounds with
+    fewer than two prompts."""
+    kept = [x for x in (np.asarray([v for v in g if not math.isnan(v)], dtype=np.float64)
+                        for g in groups) if x.size]
+    n, m = sum(x.size for x in kept), len(kept)
+    mean = float(np.mean(np.concatenate(kept))) if kept else _NAN
+    residuals = np.array([float(np.sum(x - mean)) for x in kept])
+    se = math.sqrt(m / (m - 1) * float(np.sum(residuals**2))) / n if m >= 2 else _NAN
+
+    def at(level: float) -> tuple[float, float, float]:
+        alpha = check_level(level)
+        if m < 2:
+            return mean, _NAN, _NAN
+        half = float(sps.t.ppf(1.0 - alpha, m - 1)) * se
+        return mean, mean - half, mean + half
+
+    return at
+
+
+# ---------------------------------------------------------------------------- pooled KS
+
+_CHUNK = 256  # resamples per block of the KS bootstrap (memory: block x sample size)
+
+
+def ks_interval(
+    sample: Sequence[float], reference: Sequence[float], seed: int = SEED,
+    resamples: int = RESAMPLES,
+) -> Interval:
+    """The two-sample Kolmogorov-Smirnov statistic D = sup_x |F_sample(x) − F_reference(x)|
+    (``scipy.stats.ks_2samp``'s) and its interval at any level, conditional on the
+    reference (the human sample is the same for every format compared): the sample
+    resampled with replacement (pooled), the basic bootstrap interval up to at least the
+    percentile interval's upper bound, clipped at 0, and reaching 0 when the two-sample KS
+    test does not reject equal distributions at that level (as ``reference_interval``: 0
+    is a boundary that an interval around the estimate alone never reaches)."""
+    x = np.asarray(sample, dtype=np.float64)
+    ref = np.sort(np.asarray(reference, dtype=np.float64))
+    if not x.size or not ref.size:
+        return lambda level: (_NAN, _NAN, _NAN)
+    # D is attained at a value of the pooled samples: the ECDFs on that grid
+    grid = np.unique(np.concatenate([x, ref]))
+    f_ref = np.searchsorted(ref, grid, side="right") / ref.size
+    where = np.searchsorted(grid, x)
+
+    def statistics(picks: npt.NDArray[np.int64]) -> FloatArray:
+        rows = picks.shape[0]
+        flat = (where[picks] + grid.size * np.arange(rows)[:, None]).ravel()
+        counts = np.bincount(flat, minlength=rows * grid.size).reshape(rows, grid.size)
+        found: FloatArray = np.abs(np.cumsum(counts, axis=1) / x.size - f_ref).max(axis=1)
+        return found
+
+    value = float(statistics(np.arange(x.size)[None, :])[0])
+    rng = np.random.default_rng(seed)
+    boot = np.concatenate([
+        statistics(rng.integers(0, x.size, size=(min(_CHUNK, resamples - start), x.size)))
+        for start in range(0, resamples, _CHUNK)
+    ])
+    pivot = 2.0 * value - boot
+    test_p = float(sps.ks_2samp(x, ref).pvalue)
+
+    def at(level: float) -> tuple[float, float, float]:
+        alpha = check_level(level)
+        lo, hi = np.quantile(pivot, [alpha, 1.0 - alpha])
+        top = float(np.quantile(boot, 1.0 - alpha))
+        low = 0.0 if test_p > 2 * alpha else max(min(float(lo), value), 0.0)
+        return value, low, min(max(float(hi), top, value), 1.0)
 
     return at
 

@@ -384,10 +384,13 @@ def plot_runs(
     for task in dict.fromkeys(h.task for h in similarity):
         figure = homogeneity_figure(task, [h for h in similarity if h.task == task])
         written += save(figure, out, f"homogeneity_{slug(task)}")
+    from vs_bench.analysis.creativity_plots import creativity_figures
+    from vs_bench.analysis.persuasion_plots import donation_figures
     from vs_bench.analysis.tuning import tuning_figures
 
-    written += tuning_figures(runs, out)
-    return written
+    # each writes nothing for runs without its keys (donation_ks, creativity_index)
+    return written + [path for figures in (tuning_figures, donation_figures, creativity_figures)
+                      for path in figures(runs, out)]
 
 
 def plot_logs(
