@@ -181,7 +181,8 @@ def run(
               INTERRUPTED)
     result = report.build_report(logs, name, chosen.name, time.monotonic() - started)
     _print_report(result)
-    written = report.write(result, folder, json_file)
+    with preflight.stop_when_disk_full(folder):
+        written = report.write(result, folder, json_file)
     console.print(f"wrote {', '.join(str(p) for p in written)}", markup=False)
     console.print(f"Open the runs with: vs-bench view {folder}", markup=False)
 

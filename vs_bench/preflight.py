@@ -10,10 +10,11 @@ run does not end in a crash when it writes its results.
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib.util
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from inspect_ai.log import EvalLog
@@ -96,6 +97,40 @@ def check_output(path: str | Path | None, option: str, *, folder: bool = False) 
     except OSError as ex:
         raise VsBenchError(f"{option} {target}: {existing} is not writable ({ex.strerror}): "
                            f"{want}") from None
+
+
+# A full disk (or quota): the errors' numbers, and their text as a logged error quotes it.
+DISK_FULL = {code: os.strerror(code) for code in (errno.ENOSPC, errno.EDQUOT)}
+
+
+def disk_full(folder: str) -> VsBenchError:
+    """The one line for a log folder whose disk is full."""
+    return VsBenchError(
+        f"no space left on the disk of the log folder {folder}: free some or pass --log-dir "
+        "<a folder on a disk with space>, then run the same command again (the logs of "
+        "finished work there are kept)"
+    )
+
+
+@contextlib.contextmanager
+def stop_when_disk_full(folder: str) -> Iterator[None]:
+    """A full disk anywhere inside (Inspect's log writes, our summaries): one line naming
+    ``folder`` instead of a traceback. Inspect writes each log whole to a temporary file
+    and renames it, so a write that fails leaves the log's last complete version."""
+    try:
+        yield
+    except OSError as ex:
+        if ex.errno in DISK_FULL:
+            raise disk_full(folder) from None
+        raise
+
+
+def failed_for_disk_space(logs: Sequence[EvalLog]) -> bool:
+    """Whether a run failed because its disk was full (Inspect logs the OSError's text)."""
+    return any(
+        log.error is not None and any(text in log.error.message for text in DISK_FULL.values())
+        for log in logs
+    )
 
 
 def stop_if_interrupted(logs: Sequence[EvalLog], expected: int) -> None:

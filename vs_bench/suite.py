@@ -158,20 +158,23 @@ def run_items(
     tasks = [item.task() for item in items]
     for note in notes:  # once every input is checked: bad input stays one line
         print(f"warning: {note}", flush=True)
-    success, logs = eval_set(
-        tasks,
-        log_dir=log_dir,
-        model=list(models),  # type: ignore[arg-type]  # eval_set takes names and Models
-        max_connections=max_connections,
-        # all tasks at once: the model's connection pool is the limit, and a task of a
-        # few batched calls would otherwise leave a local model's other slots idle
-        max_tasks=len(tasks) * len(models),
-        # the folder may hold other runs (logs/ collects them for the leaderboard)
-        **{"log_dir_allow_dirty": True, **eval_args},
-    )
+    with preflight.stop_when_disk_full(log_dir):
+        success, logs = eval_set(
+            tasks,
+            log_dir=log_dir,
+            model=list(models),  # type: ignore[arg-type]  # eval_set takes names and Models
+            max_connections=max_connections,
+            # all tasks at once: the model's connection pool is the limit, and a task of a
+            # few batched calls would otherwise leave a local model's other slots idle
+            max_tasks=len(tasks) * len(models),
+            # the folder may hold other runs (logs/ collects them for the leaderboard)
+            **{"log_dir_allow_dirty": True, **eval_args},
+        )
     preflight.stop_if_interrupted(logs, len(tasks) * len(models))
     if not success:
         failed = [log for log in logs if log.status != "success"]
+        if preflight.failed_for_disk_space(failed):
+            raise preflight.disk_full(log_dir)
         reason = failed[0].error.message if failed and failed[0].error else "see the logs"
         raise VsBenchError(
             f"{len(failed)} run(s) did not finish ({reason.splitlines()[0]}); "
