@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
 from inspect_ai.scorer import (
@@ -94,6 +94,34 @@ def scorer_metrics(scorer: str) -> dict[str, list[Metric]]:
     score: the headline that ``inspect view`` shows in its log list and header.
     """
     return {key: [run_level_metric(key)] for key in keys_of(scorer)}
+
+
+# what every scorer reports of how its draws were delivered (the metric catalogue's rows)
+DELIVERY_KEYS = ("n_draws", "parse_failures", "parse_failure_rate", "over_delivered",
+                 "under_delivered")
+
+
+def delivery_values(
+    n_draws: int, parse_failures: int, replies: int, over_delivered: int = 0,
+    under_delivered: int = 0,
+) -> dict[str, float]:
+    """The ``DELIVERY_KEYS`` of one prompt: a parse failure rate per reply (NaN without one)."""
+    return {
+        "n_draws": float(n_draws),
+        "parse_failures": float(parse_failures),
+        "parse_failure_rate": parse_failures / replies if replies else math.nan,
+        "over_delivered": float(over_delivered),
+        "under_delivered": float(under_delivered),
+    }
+
+
+def delivery_counts(
+    draws: SampleDraws, keys: Sequence[str] = DELIVERY_KEYS
+) -> dict[str, float]:
+    """The delivery counts of a prompt's draws, those of ``keys`` (what its scorer reports)."""
+    values = delivery_values(len(draws.draws), len(draws.failures), draws.replies,
+                             draws.over_delivered, draws.under_delivered)
+    return {key: values[key] for key in keys}
 
 
 def delivery_notes(draws: SampleDraws) -> list[str]:

@@ -9,7 +9,7 @@ from inspect_ai.solver import TaskState
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import SampleDraws
 from vs_bench.scorers.catalogue import DISTRIBUTION, keys_of
-from vs_bench.scorers.common import delivery_notes, scorer_metrics
+from vs_bench.scorers.common import delivery_notes, delivery_values, scorer_metrics
 from vs_bench.scorers.distribution import (
     chao1,
     chi_square_uniform,
@@ -49,11 +49,8 @@ def distribution_score(
         "chao1_hi": float(richness.high),
         "sample_coverage": float(sample_coverage(counts)),
         "invalid_rate": invalid / n_draws if n_draws else nan,
-        "parse_failures": float(parse_failures),
-        "parse_failure_rate": parse_failures / replies if replies else nan,
         "n_valid": float(n_draws - invalid),
-        "over_delivered": float(over_delivered),
-        "under_delivered": float(under_delivered),
+        **delivery_values(n_draws, parse_failures, replies, over_delivered, under_delivered),
     }
     return {key: values[key] for key in KEYS}
 
@@ -80,11 +77,7 @@ def distribution_scorer() -> Scorer:
         draws = SampleDraws.load(state.store)
         counts, invalid = answers.counts(draws.texts)
         values = distribution_score(
-            counts,
-            invalid,
-            len(draws.failures),
-            draws.replies,
-            draws.over_delivered,
+            counts, invalid, len(draws.failures), draws.replies, draws.over_delivered,
             draws.under_delivered,
         )
         return Score(

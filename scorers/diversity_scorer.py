@@ -12,7 +12,7 @@ from inspect_ai.solver import TaskState
 from vs_bench.draws import SampleDraws
 from vs_bench.parsing import ParseError
 from vs_bench.scorers.catalogue import DIVERSITY, keys_of
-from vs_bench.scorers.common import delivery_notes, scorer_metrics
+from vs_bench.scorers.common import delivery_counts, delivery_notes, scorer_metrics
 from vs_bench.scorers.embedding import Embedder, check_embedder, get_embedder, semantic_diversity
 from vs_bench.scorers.similarity import (
     DEFAULT_THRESHOLD,
@@ -89,14 +89,7 @@ def diversity_scorer(embedder: str | None = None) -> Scorer:
             classes, partition_error = await partitioner_classes(state.input_text, draws.texts)
             values["distinct_k"] = math.nan if classes is None else distinct_k(classes)
         values["partition_parse_failures"] = float(partition_error is not None)
-        failures = len(draws.failures)
-        values |= {
-            "parse_failures": float(failures),
-            "parse_failure_rate": failures / draws.replies if draws.replies else float("nan"),
-            "n_draws": float(len(draws.draws)),
-            "over_delivered": float(draws.over_delivered),
-            "under_delivered": float(draws.under_delivered),
-        }
+        values |= delivery_counts(draws)
         n = len(draws.draws)
         primary = f"semantic diversity {values['semantic_diversity']:.1f} over {n} draws"
         return Score(

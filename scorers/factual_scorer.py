@@ -15,7 +15,7 @@ from inspect_ai.solver import TaskState
 from vs_bench import prompts
 from vs_bench.draws import SampleDraws
 from vs_bench.scorers.catalogue import FACTUAL
-from vs_bench.scorers.common import scorer_metrics
+from vs_bench.scorers.common import delivery_counts, scorer_metrics
 from vs_bench.scorers.factual import (
     Grade,
     exact_match,
@@ -45,12 +45,7 @@ def factual_scorer() -> Scorer:
         texts = draws.texts
         probabilities = [d.probability for d in draws.draws]
         gold = target.text
-        failures = len(draws.failures)
-        counts = {
-            "n_draws": float(len(texts)),
-            "parse_failures": float(failures),
-            "parse_failure_rate": failures / draws.replies if draws.replies else float("nan"),
-        }
+        counts = delivery_counts(draws, ("n_draws", "parse_failures", "parse_failure_rate"))
         model = grader()
         if model is None:
             values = exact_match_scores(texts, probabilities, gold)

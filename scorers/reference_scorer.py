@@ -17,7 +17,7 @@ from inspect_ai.solver import TaskState
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import SampleDraws
 from vs_bench.scorers.catalogue import REFERENCE, keys_of
-from vs_bench.scorers.common import scorer_metrics
+from vs_bench.scorers.common import delivery_values, scorer_metrics
 from vs_bench.scorers.distribution import coverage, precision
 from vs_bench.scorers.reference_distribution import (
     SMOOTHING,
@@ -61,8 +61,8 @@ def reference_score(
         "n_valid": float(n_valid),
     }
     if parse_failures is not None:
-        values["parse_failures"] = float(parse_failures)
-        values["parse_failure_rate"] = parse_failures / replies if replies else nan
+        delivered = delivery_values(n_draws, parse_failures, replies)
+        values |= {key: delivered[key] for key in ("parse_failures", "parse_failure_rate")}
     return values, model
 
 

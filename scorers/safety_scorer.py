@@ -13,7 +13,7 @@ from inspect_ai.solver import TaskState
 from vs_bench import prompts
 from vs_bench.draws import SampleDraws
 from vs_bench.scorers.catalogue import SAFETY
-from vs_bench.scorers.common import scorer_metrics
+from vs_bench.scorers.common import delivery_counts, scorer_metrics
 from vs_bench.scorers.grading import ask, grader, no_grader
 from vs_bench.scorers.safety import parse_refusal, safety_scores
 
@@ -31,12 +31,7 @@ def safety_scorer() -> Scorer:
 
     async def score(state: TaskState, target: Target) -> Score:
         draws = SampleDraws.load(state.store)
-        failures = len(draws.failures)
-        counts = {
-            "n_draws": float(len(draws.draws)),
-            "parse_failures": float(failures),
-            "parse_failure_rate": failures / draws.replies if draws.replies else float("nan"),
-        }
+        counts = delivery_counts(draws, ("n_draws", "parse_failures", "parse_failure_rate"))
         model = grader()
         if model is None:
             return Score(value=ungraded_safety() | counts, explanation=NOT_JUDGED)

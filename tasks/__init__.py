@@ -1,21 +1,20 @@
 """Task families: every module of this package declares its own (``_family.family``).
 
 ``discover`` imports each module (files starting with ``_`` are helpers), which
-registers its families; ``FAMILIES`` and ``SPECS`` are what they registered. A new
-family is a new module here (with its data file): nothing else is edited. The Inspect
-registry (``vs_bench._registry``) makes a task of every family x format.
+registers its families in the core's registry (``vs_bench.registry``), and lists them
+there in this package's order; ``FAMILIES`` and ``SPECS`` are the registry's lists. A
+new family is a new module here (with its data file): nothing else is edited. The core
+loads this package through the ``vs_bench.families`` entry point (``pyproject.toml``);
+the Inspect registry (``vs_bench._registry``) makes a task of every family x format.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
 
-from inspect_ai import Task
-
-from vs_bench.answer_set import AnswerSet
-from vs_bench.tasks._family import REGISTRY, Family
+from vs_bench import registry
+from vs_bench.registry import FAMILIES, REGISTRY, SPECS, Family, reference_for
 
 # The shipped modules in the order their families are listed (README, reports); a
 # module not named here follows them, in name order.
@@ -24,9 +23,8 @@ ORDER = (
     "safety", "synthetic", "persuasion",
 )
 
-# family name -> its spec / its task function (``format`` and the family's parameters)
-SPECS: dict[str, Family] = {}
-FAMILIES: dict[str, Callable[..., Task]] = {}
+# SPECS / FAMILIES: family name -> its spec / its task function, the registry's lists
+__all__ = ["FAMILIES", "ORDER", "SPECS", "discover", "reference_for"]
 
 
 def _rank(module: str) -> tuple[int, str]:
@@ -47,20 +45,7 @@ def discover() -> dict[str, Family]:
         REGISTRY.values(),
         key=lambda s: (_rank(s.builder.__module__.rsplit(".", 1)[-1]), order.index(s.name)),
     )
-    SPECS.clear()
-    SPECS.update((s.name, s) for s in specs)
-    FAMILIES.clear()
-    FAMILIES.update((s.name, s.task) for s in specs)
-    return SPECS
-
-
-def reference_for(prompt: str) -> AnswerSet | None:
-    """The answer set of ``prompt`` if it is one of a family's own prompts (response files)."""
-    for spec in SPECS.values():
-        found = spec.reference(prompt) if spec.reference else None
-        if found is not None:
-            return found
-    return None
+    return registry.publish(specs)
 
 
 discover()

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from inspect_ai import Epochs, Task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer
-from inspect_ai.solver import Solver
 
 from vs_bench import ideal as ideal_sampler
 from vs_bench import prompts
 from vs_bench.answer_set import AnswerSet
 from vs_bench.checks import integer, number
 from vs_bench.errors import VsBenchError
-from vs_bench.formats import Budget, Format, PromptOptions, resolve_format
+from vs_bench.formats import Budget, PromptOptions, resolve_format
+from vs_bench.registry import SolverFactory
 from vs_bench.scorers.calibration_scorer import calibration_scorer
 from vs_bench.scorers.common import epoch_reducer
 from vs_bench.scorers.reference_scorer import from_metadata
@@ -27,10 +27,6 @@ TEMPERATURE = 0.7
 TOP_P = 1.0
 SUBSET_SEED = 42
 
-# A family's own solver (the dialogue families): (format, n, k, m, prompt options) -> the
-# solver and the budget it runs (the shared sampler's checks of n, k, m need not apply).
-SolverFactory = Callable[[Format, object, object, object | None, PromptOptions],
-                         tuple[Solver, Budget]]
 
 
 def seeded_subset(samples: Sequence[Sample], limit: object | None, seed: object) -> list[Sample]:

@@ -30,8 +30,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,17 +39,18 @@ from inspect_ai import Task
 from inspect_ai.dataset import Sample
 from inspect_ai.scorer import Scorer
 
+from vs_bench import registry
 from vs_bench.answer_set import AnswerSet
 from vs_bench.checks import integer
 from vs_bench.errors import VsBenchError
-from vs_bench.tasks._common import SUBSET_SEED, TEMPERATURE, TOP_P, SolverFactory, build_task
+from vs_bench.registry import REGISTRY, Family, Own, Rescoring
+from vs_bench.scorers.catalogue import CATALOGUE
+from vs_bench.tasks._common import SUBSET_SEED, TEMPERATURE, TOP_P, build_task
 
 DATA = Path(__file__).parent / "data"
 CANNED_FILE = DATA / "canned.json"
 
-Own = Mapping[str, Any]
-# vs-bench score of one prompt's responses: (prompt, texts, stated probabilities) -> metrics
-Rescoring = Callable[[str, list[str], list[float | None]], dict[str, float]]
+__all__ = ["REGISTRY", "Family", "Own", "Rescoring", "family", "canned", "canned_texts"]
 # the Args: entries of the shared parameters, appended to every task's docstring
 SHARED_ARGS = """
         format: prompting format (direct, sequence, vs_standard, ...).
@@ -74,66 +74,6 @@ def task_doc(doc: str | None) -> str:
     return text + SHARED_ARGS
 
 
-@dataclass(frozen=True)
-class Family:
-    """Everything the harness knows of one task family."""
-
-    name: str
-    builder: Callable[..., list[Sample]]  # own -T parameters -> samples
-    scorers: Callable[[Own], list[Scorer]]  # own -T parameters -> Inspect scorers
-    n: int  # default N
-    k: int | None  # default k; None: k = N (all draws in one batched call)
-    plausible: bool = True  # the system prompt asks for "plausible responses"
-    calibrate: bool = False  # VS formats add the calibration scorer (samples with answer sets)
-    # canned texts (``data/canned.json`` keys) random/python draws for a sample that has
-    # neither an answer set nor a target
-    ideal: tuple[str, ...] = ()
-    # vs-bench score, answer-set families: the answer set of a prompt (any wording)
-    answers: Callable[[str], AnswerSet] | None = None
-    # vs-bench score, the other families
-    rescore: Rescoring | None = None
-    # vs-bench score: run-level values over every response of the file (all prompts
-    # pooled), which replace the mean over prompts of the same keys
-    rescore_run: Callable[[list[str]], dict[str, float]] | None = None
-    # own -T parameters -> the family's own solver (None: the vs_bench sampler)
-    solver: Callable[[Own], SolverFactory] | None = None
-    # the answer set of one of the family's own prompts, None for any other prompt
-    reference: Callable[[str], AnswerSet | None] | None = None
-    version: int = 1  # Task(version=...): raise it when the family's scores change meaning
-    # What the report, the leaderboard and the plots compare formats on: the family's kind
-    # (how ``vs_bench.analysis.compare`` measures it: "answer_set" from the draws' counts,
-    # "creative"/"synthetic" from the texts' embeddings, "reference" from the draws against
-    # the reference distribution, any other kind from the logged per-prompt scores) and its
-    # primary metric, a key of the metric catalogue (its direction is the catalogue's).
-    kind: str = "other"
-    primary: str | None = None
-    task: Callable[..., Task] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if self.primary is not None:
-            from vs_bench.scorers.catalogue import CATALOGUE
-
-            row = CATALOGUE.get(self.primary)
-            if row is None or row.higher_is_better is None:
-                raise VsBenchError(
-                    f"task family {self.name!r}: primary metric {self.primary!r} is not a "
-                    "metric catalogue row with a direction: add it to scorers/catalogue.py "
-                    "or pass primary=<one of its keys>"
-                )
-        object.__setattr__(self, "task", _task_function(self))
-
-    @property
-    def higher_is_better(self) -> bool | None:
-        """The primary metric's direction (the metric catalogue's); None without one."""
-        from vs_bench.scorers.catalogue import CATALOGUE
-
-        return None if self.primary is None else CATALOGUE[self.primary].higher_is_better
-
-
-# name -> spec, in order of registration (module import)
-REGISTRY: dict[str, Family] = {}
-
-
 def family(
     *,
     n: int,
@@ -149,11 +89,23 @@ def family(
     """
 
     def register(builder: Callable[..., list[Sample]]) -> Callable[..., Task]:
+        found_name = name or builder.__name__.lstrip("_")
+        fields = dict(spec)
+        primary = fields.get("primary")
+        if primary is not None:
+            row = CATALOGUE.get(primary)
+            if row is None or row.higher_is_better is None:
+                raise VsBenchError(
+                    f"task family {found_name!r}: primary metric {primary!r} is not a "
+                    "metric catalogue row with a direction: add it to scorers/catalogue.py "
+                    "or pass primary=<one of its keys>"
+                )
+            fields["higher_is_better"] = row.higher_is_better
+        # the task function reads the spec when called: it is made first, then the spec
         found = Family(
-            name or builder.__name__.lstrip("_"), builder, scorers, n, k, **spec
+            found_name, builder, scorers, n, k, **fields,
+            task=_task_function(found_name, builder, n, k, lambda: found),
         )
-        if found.name in REGISTRY and REGISTRY[found.name].builder is not builder:
-            raise VsBenchError(f"task family {found.name!r} is declared twice: rename one")
         if found.ideal:
             missing = [key for key in found.ideal if key not in canned_texts()]
             if missing:
@@ -161,7 +113,7 @@ def family(
                     f"task family {found.name!r}: no canned texts {missing} in {CANNED_FILE}: "
                     "add them there or pass ideal=<existing keys>"
                 )
-        REGISTRY[found.name] = found
+        registry.register(found)
         return found.task
 
     return register
@@ -194,13 +146,16 @@ def shared_parameters(
     return head, tail
 
 
-def _task_function(spec: Family) -> Callable[..., Task]:
-    """The task function of ``spec``: shared parameters (defaults N, k) + the builder's own."""
+def _task_function(
+    name: str, builder: Callable[..., list[Sample]], n: int, k: int | None,
+    spec_of: Callable[[], Family],
+) -> Callable[..., Task]:
+    """The task function of a family: shared parameters (defaults N, k) + the builder's own."""
     own = [
         p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
-        for p in inspect.signature(spec.builder).parameters.values()
+        for p in inspect.signature(builder).parameters.values()
     ]
-    head, tail = shared_parameters(spec.n, spec.k)
+    head, tail = shared_parameters(n, k)
     names = {p.name for p in head + tail}
     signature = inspect.Signature([*head, *own, *tail], return_annotation=Task)
 
@@ -212,6 +167,7 @@ def _task_function(spec: Family) -> Callable[..., Task]:
         if shared["k"] is None:  # the paper's protocol: all N answers in one call
             shared["k"] = shared["n"]
         words = values.get("words")
+        spec = spec_of()
         return build_task(
             spec.builder(**values),
             spec.scorers(values),
@@ -224,10 +180,10 @@ def _task_function(spec: Family) -> Callable[..., Task]:
             **shared,
         )
 
-    task_function.__name__ = task_function.__qualname__ = spec.name
-    task_function.__doc__ = task_doc(spec.builder.__doc__)
+    task_function.__name__ = task_function.__qualname__ = name
+    task_function.__doc__ = task_doc(builder.__doc__)
     task_function.__signature__ = signature  # type: ignore[attr-defined]
-    task_function.__module__ = spec.builder.__module__
+    task_function.__module__ = builder.__module__
     return task_function
 
 
@@ -248,6 +204,9 @@ def canned(keys: str | Sequence[str]) -> AnswerSet:
             f"{', '.join(canned_texts())}"
         )
     return AnswerSet.of_labels(text for key in chosen for text in canned_texts()[key])
+
+
+registry.provide_canned(canned)
 
 
 def data_file(module_file: str, name: str) -> Path:

@@ -178,7 +178,7 @@ def rescore_run(texts: list[str]) -> dict[str, float]:
 
 @family(
     n=1, k=5, scorers=_scorers, solver=_solver_of, rescore=rescore_prompt,
-    rescore_run=rescore_run, kind="dialogue", primary="donation_ks",
+    rescore_run=rescore_run, human=human_donations, kind="dialogue", primary="donation_ks",
 )
 def persuasion(*, selection: str = "probability", embedder: str | None = None) -> list[Sample]:
     """The persuadee of a PersuasionForGood dialogue; donations against the human ones.

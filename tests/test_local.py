@@ -17,7 +17,7 @@ from vs_bench.draws import SampleDraws
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS, PromptOptions, response_schema
 from vs_bench.parsing import parse_reply
-from vs_bench.providers import local
+from vs_bench.providers import local, model_files
 
 pytestmark = pytest.mark.local
 
@@ -160,12 +160,12 @@ def test_qwen_chunks_are_joined_verified_and_refused_on_mismatch(
     monkeypatch.setenv("VS_BENCH_CACHE_DIR", str(tmp_path))
     target = tmp_path / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
     target.write_bytes(b"a truncated copy")
-    assert local.qwen_file() == target  # a damaged copy is re-joined from the chunks
-    assert local._sha256(target) == local.QWEN_SHA256
+    assert model_files.qwen_file() == target  # a damaged copy is re-joined from the chunks
+    assert model_files._sha256(target) == model_files.QWEN_SHA256
     target.unlink()
-    monkeypatch.setattr(local, "QWEN_SHA256", "0" * 64)
+    monkeypatch.setattr(model_files, "QWEN_SHA256", "0" * 64)
     with pytest.raises(VsBenchError, match="refusing to load it: run pip install --force"):
-        local.qwen_file()
+        model_files.qwen_file()
     assert list(tmp_path.iterdir()) == []  # nothing unverified is left behind
 
 

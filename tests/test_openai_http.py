@@ -21,7 +21,7 @@ from tests.utils.cli import run_cli
 from vs_bench import capabilities
 from vs_bench._registry import TASKS
 from vs_bench.draws import SampleDraws
-from vs_bench.providers import local
+from vs_bench.providers import local, model_files
 
 pytestmark = pytest.mark.local
 SLOTS = 4
@@ -42,7 +42,7 @@ def _free_port() -> int:
 def server_url() -> Iterator[str]:
     xllamacpp = local._xllamacpp()
     params = xllamacpp.CommonParams()
-    params.model.path = str(local.smollm2_file())
+    params.model.path = str(model_files.smollm2_file())
     params.n_ctx = 2048 * SLOTS
     params.n_parallel = SLOTS  # llama.cpp refuses n above its slots
     params.cpuparams.n_threads = 1

@@ -12,16 +12,13 @@ occurs verbatim in the corpus. Two kinds answer it:
   engine's own ``creativity`` query (the longest match from every byte) answers the
   same, but measured 3-5x slower: two threads and a suffix-array search per byte of the
   text, where only word starts count (docs/creativity.md).
-- ``ApiIndex``: infini-gram's public HTTP API (``-T corpus=api:<index>``, e.g.
-  ``api:v4_rpj_llama_s4`` for RedPajama), one ``count`` query per word span; the
-  span is sent as the text has it (its case and punctuation, whitespace runs made one
-  space), which the API matches on its Llama-2 token boundaries. Used only when the
-  user asks for it: nothing here reaches the network otherwise.
+- ``ApiIndex`` (``vs_bench.corpus_api``): infini-gram's public HTTP API
+  (``-T corpus=api:<index>``, e.g. ``api:v4_rpj_llama_s4`` for RedPajama), one
+  ``count`` query per word span; used only when the user asks for it.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import functools
 import importlib.util
@@ -32,30 +29,21 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from vs_bench.corpus_api import API_PREFIX, API_URL, ApiIndex
+from vs_bench.corpus_api import API_TRIES as API_TRIES  # the API's, read here too
 from vs_bench.errors import VsBenchError
-from vs_bench.scorers.creativity import (
-    MAX_SPAN,
-    MIN_SPAN,
-    longest_matches,
-    padded,
-    prepared,
-    tokenise,
-    words,
-)
+from vs_bench.registry import families
+from vs_bench.scorers.creativity import longest_matches, padded, words
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-API_URL = "https://api.infini-gram.io/"
-API_PREFIX = "api:"
 # the file that marks a folder as an index of vs-bench's normalised words
 MANIFEST = "vs_bench_index.json"
 INDEX_FORMAT = 1
@@ -65,9 +53,6 @@ CORPUS_SUFFIXES = (".txt", ".jsonl")
 _EOS, _VOCAB, _DTYPE = 0, 255, "u8"
 # memory (GiB) the indexer plans its suffix-array parts for; a larger corpus takes more parts
 INDEX_MEMORY_GIB = 2
-API_CONCURRENCY = 8
-API_TRIES = 3
-API_TIMEOUT_S = 30.0
 INSTALL = "pip install 'vs-bench[corpus]'"
 HOW_TO_GET_ONE = (
     "build a local index with `vs-bench index-corpus FILES... --out DIR` and pass "
@@ -296,88 +281,6 @@ def local_index(path: str) -> LocalIndex:
     return LocalIndex(path)
 
 
-# --- the public API ------------------------------------------------------------------
-
-
-class ApiIndex:
-    """An index of infini-gram's public HTTP API, by ``count`` queries of word spans."""
-
-    def __init__(self, index: str, url: str = API_URL) -> None:
-        self.index = index
-        self.url = url
-
-    @property
-    def name(self) -> str:
-        return f"{API_PREFIX}{self.index}"
-
-    def count(self, query: str) -> int:
-        """Occurrences of ``query`` in the index (retried on network and server errors)."""
-        payload = json.dumps({"index": self.index, "query_type": "count", "query": query})
-        request = urllib.request.Request(
-            self.url, data=payload.encode("utf-8"), method="POST",
-            headers={"Content-Type": "application/json"},
-        )
-        problem = ""
-        for attempt in range(API_TRIES):
-            if attempt:
-                time.sleep(0.5 * 2**attempt)
-            try:
-                with urllib.request.urlopen(request, timeout=API_TIMEOUT_S) as response:
-                    answer = json.loads(response.read())
-            except urllib.error.HTTPError as ex:
-                problem = f"HTTP {ex.code}"
-                if ex.code < 500:  # the API refused the request itself: no retry helps
-                    answer = _error_body(ex)
-                else:
-                    continue
-            except (urllib.error.URLError, OSError, ValueError) as ex:
-                problem = str(getattr(ex, "reason", ex))
-                continue
-            if isinstance(answer, dict) and "error" in answer:
-                raise VsBenchError(f"infini-gram API, index {self.index}: {answer['error']}")
-            if isinstance(answer, dict) and isinstance(answer.get("count"), int):
-                return int(answer.get("count", 0))
-            raise VsBenchError(f"infini-gram API, index {self.index}: no count in {answer!r:.100}")
-        raise VsBenchError(
-            f"infini-gram API at {self.url} unreachable after {API_TRIES} tries ({problem}): "
-            "check the network, or use a local index (vs-bench index-corpus)"
-        )
-
-    def matches(self, text: str) -> list[int]:
-        tokens = tokenise(text)
-        source = prepared(text)
-        n = len(tokens)
-
-        def found(i: int, length: int) -> bool:
-            span = source[tokens[i].start : tokens[i + length - 1].end]
-            return self.count(" ".join(span.split())) > 0
-
-        def longest(i: int) -> int:
-            # occurrence shrinks with length: the longest of MIN_SPAN..MAX_SPAN by bisection
-            low: int = MIN_SPAN
-            high = min(MAX_SPAN, n - i)
-            while low < high:
-                middle = (low + high + 1) // 2
-                low, high = (middle, high) if found(i, middle) else (low, middle - 1)
-            return low
-
-        matches = [0] * n
-        with concurrent.futures.ThreadPoolExecutor(API_CONCURRENCY) as pool:
-            starts = range(n - MIN_SPAN + 1)
-            hits = [i for i, hit in zip(starts, pool.map(lambda i: found(i, MIN_SPAN), starts),
-                                        strict=True) if hit]
-            for i, length in zip(hits, pool.map(longest, hits), strict=True):
-                matches[i] = length
-        return matches
-
-
-def _error_body(ex: urllib.error.HTTPError) -> Any:
-    try:
-        return json.loads(ex.read())
-    except ValueError:
-        return {"error": f"HTTP {ex.code}"}
-
-
 # --- choosing one --------------------------------------------------------------------
 
 
@@ -428,8 +331,6 @@ def progress_bar(console: Console) -> Iterator[Progress]:
 
 def creativity_line() -> str:
     """``vs-bench list``'s line on the creativity index: the tasks that take a corpus."""
-    from vs_bench.tasks import SPECS
-
-    creative = [name for name, spec in SPECS.items() if spec.kind == "creative"]
+    creative = [name for name, spec in families().items() if spec.kind == "creative"]
     return (f"creativity index ({', '.join(creative)}): -T corpus_index=DIR "
             "(vs-bench index-corpus FILES --out DIR) or -T corpus=api:<index>")

@@ -14,6 +14,7 @@ from typing import Any
 
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import resolve_format
+from vs_bench.registry import task_functions
 from vs_bench.suite import SuiteItem
 
 USAGE = "pass --grid name=value,value,... (e.g. --grid tail=1,0.5,0.2 --grid k=1,3,5)"
@@ -53,11 +54,10 @@ def grid_items(items: Sequence[SuiteItem], grid: dict[str, list[Any]]) -> list[S
     A one-line error, before any model call, for a name that is not a parameter of
     an item's task family.
     """
-    from vs_bench.tasks import FAMILIES
-
+    functions = task_functions()
     out: dict[tuple[str, str, tuple[tuple[str, str], ...]], SuiteItem] = {}
     for item in items:
-        accepted = inspect.signature(FAMILIES[item.family]).parameters
+        accepted = inspect.signature(functions[item.family]).parameters
         for name in grid:
             if name not in accepted:
                 raise VsBenchError(

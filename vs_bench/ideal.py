@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from vs_bench import registry
 from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
 
@@ -31,11 +32,8 @@ def of_canned(keys: Sequence[str]) -> dict[str, Any]:
 def answers_of(ideal: Mapping[str, Any]) -> AnswerSet:
     """The answer set an ideal sampler draws from, as ``of_answers`` / ``of_canned`` wrote it."""
     if "canned" in ideal:
-        # deferred: the canned texts are task data, and the task package imports this module
-        from vs_bench.tasks._family import canned
-
-        found: AnswerSet = canned(ideal["canned"])
-        return found
+        # the canned texts are task data: the task package ships them to the registry
+        return registry.canned(ideal["canned"])
     if "answers" in ideal:
         labels = AnswerSet.of_labels(ideal["answers"])
         weights = ideal.get("weights")

@@ -35,6 +35,7 @@ from vs_bench.draws import STORE_KEY, SampleDraws
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import ALIASES, FORMATS, resolve_format
 from vs_bench.preflight import check_output
+from vs_bench.registry import families, reference_for
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,15 +69,14 @@ def _unit(low: float, high: float) -> Any:
 
 
 def experiment_parser() -> _Parser:
-    from vs_bench.tasks import FAMILIES
-
+    names = list(families())
     parser = _Parser(
         prog="vs-bench run-experiment",
         description="The paper repository's command: one task in one format, as an Inspect eval. "
         "Writes the Inspect log and the responses in the paper's JSONL shape.",
     )
-    parser.add_argument("--task", required=True, choices=list(FAMILIES), metavar="TASK",
-                        help=f"task family: {', '.join(FAMILIES)}")
+    parser.add_argument("--task", required=True, choices=names, metavar="TASK",
+                        help=f"task family: {', '.join(names)}")
     parser.add_argument("--model-name", required=True,
                         help="any Inspect model, e.g. openai/gpt-4.1 or random/python")
     parser.add_argument("--format", default="direct",
@@ -229,7 +229,6 @@ def analysis_parser() -> _Parser:
 def response_draws(path: Path) -> list[PromptDraws]:
     """Draws per prompt of a paper-shape response file, with each prompt's answer set."""
     from vs_bench.rescore import read_responses
-    from vs_bench.tasks import reference_for
 
     found = []
     for prompt, texts in read_responses(path).items():

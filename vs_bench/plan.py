@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from vs_bench.capabilities import declared
 from vs_bench.formats import FORMATS, Budget, PromptOptions, followup_prompt, system_prompt
+from vs_bench.registry import families
 from vs_bench.solver import choices_per_request
 from vs_bench.suite import SuiteItem
 
@@ -91,9 +92,8 @@ def _wrapping_tokens(fmt_name: str, count: int, field: str | None) -> int:
 def plan_cell(item: SuiteItem, model: str, epochs: int = 1) -> CellPlan:
     from vs_bench.analysis.compare import MIN_VALID_PER_PROMPT
     from vs_bench.formats import probability_field
-    from vs_bench.tasks import SPECS
 
-    spec = SPECS[item.family]
+    spec = families()[item.family]
     fmt = FORMATS[item.format]
     task = item.task()
     samples = list(task.dataset)
@@ -144,11 +144,10 @@ def small_n(items: Sequence[SuiteItem]) -> str | None:
     """A warning for cells whose N can never give an estimate (below the report's minimum
     of valid draws per prompt); None when every cell can."""
     from vs_bench.analysis.compare import MIN_VALID_PER_PROMPT
-    from vs_bench.tasks import SPECS
 
     small = {}
     for item in items:
-        spec = SPECS[item.family]
+        spec = families()[item.family]
         n, minimum = int(item.params.get("n", spec.n)), MIN_VALID_PER_PROMPT.get(spec.kind)
         if minimum is not None and n < minimum:
             small[item.family] = f"{item.family} (N={n}, needs {minimum})"

@@ -28,12 +28,12 @@ from inspect_ai.scorer import SampleScore, Score
 from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS
+from vs_bench.registry import Family, families, reference_for
 from vs_bench.scorers.common import run_level_metric
 from vs_bench.scorers.distribution_scorer import distribution_score
 
 if TYPE_CHECKING:
     from vs_bench.corpus import Corpus
-    from vs_bench.tasks._family import Family
 
 # Replies were parsed before they were written, so parse failures are not in the file,
 # nor how many candidates a reply gave beyond or short of the k asked.
@@ -42,8 +42,6 @@ _UNKNOWN_IN_FILES = ("parse_failures", "parse_failure_rate", "over_delivered", "
 
 def answer_set_scoring(prompt: str, texts: list[str]) -> dict[str, float]:
     """Distribution metrics of the texts over the answer set of a known prompt."""
-    from vs_bench.tasks import reference_for
-
     answers = reference_for(prompt)
     if answers is None:
         raise VsBenchError(
@@ -70,14 +68,13 @@ def answer_set_values(answers: AnswerSet, responses: list[Response]) -> dict[str
 
 def family_spec(task: str) -> Family:
     """The spec of ``task``'s family; ``<family>_<format>`` task names are accepted too."""
-    from vs_bench.tasks import SPECS
-
-    if task not in SPECS:
+    specs = families()
+    if task not in specs:
         task = next((task.removesuffix(f"_{f}") for f in FORMATS if task.endswith(f"_{f}")), task)
-    if task not in SPECS:
-        choices = "|".join(SPECS)
+    if task not in specs:
+        choices = "|".join(specs)
         raise VsBenchError(f"vs-bench score knows no task {task!r}: pass --task <{choices}>")
-    return SPECS[task]
+    return specs[task]
 
 
 class Response(NamedTuple):

@@ -11,7 +11,7 @@ from inspect_ai import Task, eval_set
 from inspect_ai.log import EvalLog
 from inspect_ai.model import Model
 
-from vs_bench import preflight
+from vs_bench import preflight, registry
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS, resolve_format
 
@@ -76,10 +76,8 @@ def suite(name: str) -> Suite:
     found = SUITES[name]
     if found.sizes:
         return found
-    from vs_bench.tasks import FAMILIES
-
     return Suite(found.name, found.description, found.formats,
-                 {family: {} for family in FAMILIES}, found.max_tokens)
+                 {family: {} for family in registry.families()}, found.max_tokens)
 
 
 @dataclass(frozen=True)
@@ -123,12 +121,11 @@ def plan_suite(
 
     Without ``families``: the families of ``sizes`` when given, else every family.
     """
-    from vs_bench.tasks import FAMILIES
-
-    chosen = list(families) if families else list(sizes or FAMILIES)
+    known = registry.families()
+    chosen = list(families) if families else list(sizes or known)
     for name in chosen:
-        if name not in FAMILIES:
-            raise VsBenchError(f"unknown task {name!r}: use one of {', '.join(FAMILIES)}")
+        if name not in known:
+            raise VsBenchError(f"unknown task {name!r}: use one of {', '.join(known)}")
     fmts = resolve_formats(formats, default_formats)
     sizes = sizes or {}
     return [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -10,7 +11,15 @@ import time
 from pathlib import Path
 
 from inspect_ai.event import ModelEvent
-from inspect_ai.log import list_eval_logs, read_eval_log, resolve_sample_attachments
+from inspect_ai.log import (
+    EvalLogInfo,
+    EvalSample,
+    RecoveryNotAvailable,
+    list_eval_logs,
+    read_eval_log,
+    recover_eval_log,
+    resolve_sample_attachments,
+)
 
 from tests.reliability.clients import CLIENT_TIMEOUT, OPENAI_API, chats
 from tests.reliability.conftest import Serve
@@ -42,21 +51,46 @@ def _environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
-def _finished_calls(log_dir: Path) -> tuple[set[tuple[str, str, int | None]], int]:
-    """(system message, prompt, seed) of every call of the samples the logs hold, and how
-    many of those samples belong to a run that did not finish."""
+def _finished_samples(info: EvalLogInfo, view: Path) -> tuple[list[EvalSample], int, bool]:
+    """The finished samples a resume reuses from one log, how many of them only Inspect's
+    sample buffer holds, and whether its run was open.
+
+    A run killed mid-way leaves its log "started"; a resume (eval-set) first recovers it:
+    the samples flushed to the log, and the finished ones still only in Inspect's sample
+    buffer (a kill between a sample's end and the next flush). The same recovery here,
+    into ``view``, the buffer kept for the resume.
+    """
+    log = read_eval_log(info)
+    if log.status != "started":
+        return list(log.samples or []), 0, log.status != "success"
+    flushed = len(log.samples or [])
+    with contextlib.suppress(RecoveryNotAvailable):  # nothing buffered: the log is all
+        out = str(view / Path(info.name).name)
+        recover_eval_log(info.name, output=out, cleanup=False)
+        log = read_eval_log(out)
+    # in progress at the kill: recovered as cancelled (an error), asked again on resume
+    finished = [s for s in log.samples or [] if s.error is None]
+    return finished, len(finished) - flushed, True
+
+
+def _finished_calls(log_dir: Path) -> tuple[set[tuple[str, str, int | None]], int, int]:
+    """(system message, prompt, seed) of every call of the finished samples a resume of
+    ``log_dir`` reuses, how many of those samples belong to a run that did not finish,
+    and how many only the sample buffer holds."""
     calls: set[tuple[str, str, int | None]] = set()
-    in_open_runs = 0
+    in_open_runs = buffered = 0
+    view = log_dir.with_name(f"{log_dir.name}-recovered")
+    view.mkdir(exist_ok=True)
     for info in list_eval_logs(str(log_dir)):
-        log = read_eval_log(info)
-        if log.status != "success":
-            in_open_runs += len(log.samples or [])
-        for sample in log.samples or []:
+        samples, only_buffered, open_run = _finished_samples(info, view)
+        in_open_runs += len(samples) if open_run else 0
+        buffered += only_buffered
+        for sample in samples:
             for event in resolve_sample_attachments(sample).events:
                 if isinstance(event, ModelEvent):
                     system, prompt = (m.text for m in event.input[:2])
                     calls.add((system, prompt, event.config.seed))
-    return calls, in_open_runs
+    return calls, in_open_runs, buffered
 
 
 def test_sweep_killed_mid_run_resumes_without_asking_again(serve: Serve, tmp_path: Path) -> None:
@@ -73,7 +107,7 @@ def test_sweep_killed_mid_run_resumes_without_asking_again(serve: Serve, tmp_pat
     os.killpg(first.pid, signal.SIGKILL)  # the sweep and anything it started
     assert first.wait() == -signal.SIGKILL
 
-    finished, in_open_runs = _finished_calls(log_dir)
+    finished, in_open_runs, buffered = _finished_calls(log_dir)
     assert in_open_runs > 0, "the kill should land after a sample of a run that is still open"
     before = len(server.log)
 
@@ -95,7 +129,8 @@ def test_sweep_killed_mid_run_resumes_without_asking_again(serve: Serve, tmp_pat
             if log.status == "success" and log.results and log.results.completed_samples == EPOCHS}
     assert done == set(TASKS)
     print(f"\nresume: SIGKILL after {KILL_AFTER} answers; {len(finished)} of {CALLS} calls in "
-          f"finished samples ({in_open_runs} sample(s) of the interrupted run); the rerun sent "
+          f"finished samples ({in_open_runs} sample(s) of the interrupted run, {buffered} only "
+          f"in the sample buffer); the rerun sent "
           f"{len(resumed)} requests for the other {CALLS - len(finished)} calls")
 
 
@@ -130,7 +165,7 @@ def test_vs_bench_run_killed_mid_suite_resumes_without_asking_again(
     os.killpg(first.pid, signal.SIGKILL)
     assert first.wait() == -signal.SIGKILL
 
-    finished, _ = _finished_calls(log_dir)
+    finished, _, buffered = _finished_calls(log_dir)
     assert finished, "the kill should land after a cell had finished"
     before = len(server.log)
     again = subprocess.run(
@@ -142,10 +177,8 @@ def test_vs_bench_run_killed_mid_suite_resumes_without_asking_again(
     assert [r for r in resumed if (r.system, r.prompt, r.seed) in finished] == []
     answered = {r.key for r in chats(server) if r.outcome in ANSWERS}
     assert len(answered) == RUN_CALLS
-    # the rerun asks for the calls the logs lack; measured once: one fewer (24 of 25),
-    # a call answered at the kill that the rerun did not need again (not understood yet)
-    assert RUN_CALLS - len(finished) - 4 <= len({r.key for r in resumed}) <= (
-        RUN_CALLS - len(finished)
-    )
+    # the rerun asks for exactly the calls of the samples it cannot recover
+    assert len({r.key for r in resumed}) == RUN_CALLS - len(finished)
     print(f"\nvs-bench run: SIGKILL after {RUN_CALLS // 2} answers; {len(finished)} of "
-          f"{RUN_CALLS} calls in the logs; the rerun sent {len(resumed)} requests")
+          f"{RUN_CALLS} calls in finished samples ({buffered} sample(s) only in the sample "
+          f"buffer); the rerun sent {len(resumed)} requests")

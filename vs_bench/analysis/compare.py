@@ -33,6 +33,7 @@ from vs_bench.analysis.inference import Comparison, Interval, ReferenceDraws
 from vs_bench.analysis.runs import Run
 from vs_bench.analysis.stats import holm
 from vs_bench.answer_set import AnswerSet
+from vs_bench.registry import families
 from vs_bench.scorers import catalogue
 from vs_bench.scorers.distribution import chi_square_uniform
 
@@ -115,9 +116,7 @@ class Results:
 
 
 def _spec(family: str) -> tuple[str, str | None]:
-    from vs_bench.tasks import SPECS
-
-    found = SPECS.get(family)
+    found = families().get(family)
     return (found.kind, found.primary) if found else ("other", None)
 
 
@@ -263,9 +262,8 @@ def _fisher(cell: Cell, base: Cell) -> float | None:
 def evaluate(runs: Sequence[Run]) -> Results:
     """Every cell of ``runs`` measured and compared with its model's direct."""
     from vs_bench.formats import FORMATS
-    from vs_bench.tasks import FAMILIES
 
-    order = {name: i for i, name in enumerate([*FAMILIES, *FORMATS])}
+    order = {name: i for i, name in enumerate([*families(), *FORMATS])}
     cells = sorted((_cell(run) for run in runs), key=lambda c: (
         order.get(c.family, len(order)), c.task, order.get(c.format, len(order)),
         c.model != "random/python", c.model))

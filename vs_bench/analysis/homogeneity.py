@@ -24,7 +24,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -32,8 +32,19 @@ import numpy.typing as npt
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers import catalogue
 
-if TYPE_CHECKING:
-    from vs_bench.analysis.runs import Run
+
+class Run(Protocol):
+    """What this module reads and writes of a run (``vs_bench.analysis.runs.Run``, which
+    calls ``annotate`` as it loads the runs: so this module does not import it)."""
+
+    model: str
+    task: str
+    format: str
+    metrics: dict[str, float]
+    per_prompt: dict[str, dict[Any, float]]
+    responses: dict[Any, tuple[str, list[str]]]
+    embedder: str | None
+
 
 KEY = "homogeneity"  # its catalogue row: label, direction, scale
 SCALE = 100.0

@@ -22,6 +22,7 @@ from vs_bench.analysis.plots import _legend, _title, save
 from vs_bench.analysis.render import slug
 from vs_bench.analysis.runs import IDEAL_MODEL, Run
 from vs_bench.formats import FORMATS
+from vs_bench.registry import human_reference
 from vs_bench.scorers.persuasion import BINS, donation, histogram
 
 KEY = "donation_ks"
@@ -79,11 +80,10 @@ def donation_figure(task: str, runs: Sequence[Run], human: Sequence[float]) -> F
 
 def donation_figures(runs: Sequence[Run], out_dir: str | Path) -> list[Path]:
     """``donations_<task>.png|svg`` for each task with runs that report ``donation_ks``."""
-    from vs_bench.tasks.persuasion import human_donations
-
     written: list[Path] = []
     scored = [r for r in runs if KEY in r.metrics]
     for task in dict.fromkeys(r.task for r in scored):
-        figure = donation_figure(task, [r for r in scored if r.task == task], human_donations())
+        chosen = [r for r in scored if r.task == task]
+        figure = donation_figure(task, chosen, human_reference(chosen[0].family))
         written += save(figure, Path(out_dir), f"donations_{slug(task)}")
     return written

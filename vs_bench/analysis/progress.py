@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from inspect_ai.hooks import Hooks, SampleEnd, TaskStart, hooks
 
 from vs_bench.draws import STORE_KEY, SampleDraws
+from vs_bench.registry import families
 from vs_bench.scorers import catalogue
 
 _ACTIVE = False
@@ -37,11 +38,10 @@ _STARTED = [0.0]
 
 
 def _primary(task: str) -> str | None:
-    from vs_bench.tasks import SPECS
-
-    for name in sorted(SPECS, key=len, reverse=True):  # "state_name" before "state"
+    specs = families()
+    for name in sorted(specs, key=len, reverse=True):  # "state_name" before "state"
         if task.split("/")[-1].startswith(f"{name}_"):
-            primary: str | None = SPECS[name].primary
+            primary: str | None = specs[name].primary
             return primary
     return None
 

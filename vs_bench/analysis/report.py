@@ -24,22 +24,11 @@ from vs_bench.analysis import compare
 from vs_bench.analysis.compare import Cell, Results
 from vs_bench.analysis.render import interval_text, number, p_short
 from vs_bench.analysis.runs import load_runs, read_run
-from vs_bench.analysis.verdicts import verdict
+from vs_bench.analysis.verdicts import TaskReport, verdict
 from vs_bench.scorers import catalogue
 
 BASELINE = compare.BASELINE
 LEVEL = compare.LEVEL
-
-
-@dataclass
-class TaskReport:
-    task: str
-    kind: str
-    metric: str | None
-    label: str | None
-    higher_is_better: bool | None
-    rows: list[Cell] = field(default_factory=list)
-    verdict: str = ""
 
 
 @dataclass

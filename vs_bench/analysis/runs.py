@@ -22,6 +22,7 @@ from vs_bench.analysis import homogeneity
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import STORE_KEY, SampleDraws
 from vs_bench.errors import VsBenchError
+from vs_bench.registry import task_functions
 from vs_bench.scorers import catalogue
 from vs_bench.scorers.reference_scorer import WEIGHTS_KEY
 
@@ -222,11 +223,10 @@ def _defaults(name: str) -> dict[str, object] | None:
     """The task arguments' defaults of a vs_bench family; None for another task."""
     import inspect as pyinspect
 
-    from vs_bench.tasks import FAMILIES
-
-    if name not in FAMILIES:
+    functions = task_functions()
+    if name not in functions:
         return None
-    parameters = pyinspect.signature(FAMILIES[name]).parameters.values()
+    parameters = pyinspect.signature(functions[name]).parameters.values()
     return {p.name: p.default for p in parameters if p.default is not p.empty}
 
 

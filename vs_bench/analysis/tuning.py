@@ -14,6 +14,7 @@ from vs_bench.analysis.plots import _legend, save
 from vs_bench.analysis.render import metric_title, slug
 from vs_bench.analysis.runs import IDEAL_MODEL, Run
 from vs_bench.formats import FORMATS
+from vs_bench.registry import task_functions
 
 
 def run_parameters(run: Run) -> tuple[str, dict[str, str]]:
@@ -35,17 +36,16 @@ def tuning_curves(runs: Sequence[Run]) -> list[tuple[str, str, list[Run]]]:
     parameter has its family's default (None: the run does not use it)."""
     import inspect
 
-    from vs_bench.tasks import FAMILIES
-
+    functions = task_functions()
     by_family: dict[str, list[Run]] = defaultdict(list)
     for run in runs:
         by_family[run_parameters(run)[0]].append(run)
     curves = []
     for family, group in by_family.items():
-        if family not in FAMILIES:
+        if family not in functions:
             continue
         defaults = {
-            name: p.default for name, p in inspect.signature(FAMILIES[family]).parameters.items()
+            name: p.default for name, p in inspect.signature(functions[family]).parameters.items()
         }
         names = dict.fromkeys(k for r in group for k in run_parameters(r)[1])
         for name in names:
@@ -67,9 +67,8 @@ def tuning_figure(family: str, parameter: str, runs: Sequence[Run]) -> Figure:
     parameters); a run without the parameter is a dashed level across the plot."""
     import inspect
 
-    from vs_bench.tasks import FAMILIES
-
-    defaults = {n: p.default for n, p in inspect.signature(FAMILIES[family]).parameters.items()}
+    parameters = inspect.signature(task_functions()[family]).parameters
+    defaults = {n: p.default for n, p in parameters.items()}
     keys = [k for k in METRICS if any(k in r.metrics for r in runs)][:4]
     fig = Figure(figsize=(4.6 * max(1, len(keys)), 3.8), layout="constrained")
     axes = fig.subplots(1, max(1, len(keys)), squeeze=False).ravel()

@@ -10,14 +10,24 @@ without a loss of quality).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 from vs_bench.analysis.compare import ALPHA, BASELINE, TOO_UNIFORM_P, Cell
 from vs_bench.analysis.inference import p_text
 from vs_bench.analysis.render import interval_text, number
 
-if TYPE_CHECKING:
-    from vs_bench.analysis.report import TaskReport
+
+@dataclass
+class TaskReport:
+    """One task's rows of a model's report (``vs_bench.analysis.report``) and its verdict."""
+
+    task: str
+    kind: str
+    metric: str | None
+    label: str | None
+    higher_is_better: bool | None
+    rows: list[Cell] = field(default_factory=list)
+    verdict: str = ""
 
 
 def _share(cell: Cell) -> str:
