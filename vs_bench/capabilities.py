@@ -20,10 +20,13 @@ from dataclasses import dataclass, replace
 
 from inspect_ai.model import GenerateConfig, Model
 
+from vs_bench.checks import integer
+
 logger = logging.getLogger(__name__)
 
 # vLLM and SGLang take any n; 128 bounds one reply's size (and is OpenAI's own maximum).
 DEFAULT_MAX_CHOICES = 128
+MAX_CHOICES_ARG = "max_choices"  # -M: choices one request may ask for (the chat API's n)
 
 
 @dataclass(frozen=True)
@@ -33,15 +36,20 @@ class Capabilities:
     max_choices: int = 1  # choices one request may ask for (the chat API's n)
     exact_count: bool = False  # its constrained decoding enforces minItems/maxItems
     reads_request: bool = False  # it reads the solver's request metadata (random/python)
+    # -M args it does not know stay off its HTTP client, so inspect eval's -M max_choices
+    # reaches the solver (Model.model_args); others hand them to a client that refuses them
+    keeps_model_args: bool = False
 
 
 # Inspect provider name -> capabilities; a provider not listed gets one choice a request.
 # The chat API's n: vLLM, SGLang and OpenAI-compatible servers (llama.cpp up to its slots:
 # refusals are learnt), OpenAI's chat completions, Together; Gemini's candidateCount
 # (at most 8).
+# vLLM and SGLang keep unknown model args as options for a server they start (none
+# when given a base URL).
 PROVIDERS: dict[str, Capabilities] = {
-    "vllm": Capabilities(DEFAULT_MAX_CHOICES),
-    "sglang": Capabilities(DEFAULT_MAX_CHOICES),
+    "vllm": Capabilities(DEFAULT_MAX_CHOICES, keeps_model_args=True),
+    "sglang": Capabilities(DEFAULT_MAX_CHOICES, keeps_model_args=True),
     "openai-api": Capabilities(DEFAULT_MAX_CHOICES),
     "openai": Capabilities(DEFAULT_MAX_CHOICES),
     "together": Capabilities(DEFAULT_MAX_CHOICES),
@@ -92,11 +100,18 @@ def _class_capabilities(provider: str) -> Capabilities | None:
 
 
 def capabilities(model: Model) -> Capabilities:
-    """What ``model``'s requests can carry now (after any refusal it has made)."""
+    """What ``model``'s requests can carry now (after any refusal it has made).
+
+    The cap on choices: ``vs-bench run``'s ``-M max_choices``, else ``inspect eval``'s for
+    a provider that keeps it (our own read it in their constructor), else the provider's.
+    """
     own = getattr(model.api, "capabilities", None)
     found = own if isinstance(own, Capabilities) else declared(str(model))
     if _uses_responses_api(model):
         found = replace(found, max_choices=1)  # the Responses API has no n
+    if found.keeps_model_args and MAX_CHOICES_ARG in model.model_args:
+        arg = integer(MAX_CHOICES_ARG, model.model_args[MAX_CHOICES_ARG], low=1, option="-M")
+        found = replace(found, max_choices=arg)
     with _lock:
         cap = _configured.get(str(model)) or found.max_choices
         cap = min(cap, _learnt.get(_key(model), cap))

@@ -17,11 +17,10 @@ from inspect_ai.model import Model, get_model
 
 from vs_bench import capabilities, preflight
 from vs_bench._inspect_compat import PrerequisiteError, parse_cli_args
+from vs_bench.capabilities import MAX_CHOICES_ARG
 from vs_bench.checks import integer
 from vs_bench.errors import VsBenchError
 from vs_bench.suite import SuiteItem
-
-MAX_CHOICES_ARG = "max_choices"  # -M: choices one request may ask for (the chat API's n)
 
 
 @dataclass(frozen=True)
