@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability import forked_cli
+from tests.utils import forked_cli
 from tests.reliability.clients import API_KEY_VAR
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from inspect_ai.log import list_eval_logs, read_eval_log
 
-from tests.reliability import forked_cli
+from tests.utils import forked_cli
 from tests.reliability.clients import OPENAI_API, chats
 from tests.reliability.conftest import Serve
 from tests.reliability.fault_server import Faults
