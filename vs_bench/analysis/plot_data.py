@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vs_bench.analysis.runs import PromptDraws
+from vs_bench.analysis.runs import PromptDraws, Run
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers import distribution
 from vs_bench.scorers.calibration import empirical_distribution, verbalized_distribution
@@ -25,8 +25,11 @@ SIZES = (1, 3, 5, 10, 50)  # the seed's sample sizes
 REPEATS = 200  # random subsets per size
 SEED = 0
 
-__all__ = ["REPEATS", "SIZES", "Histogram", "calibration_points", "expected_coverage",
-           "histogram", "parse_sizes", "rarefied_coverage", "subsample", "summarise"]
+__all__ = ["REPEATS", "SIZES", "Curve", "Histogram", "SampleSizeCurves", "calibration_points",
+           "expected_coverage", "histogram", "parse_sizes", "rarefied_coverage",
+           "sample_size_curves", "subsample", "summarise"]
+
+Curve = dict[int, dict[str, np.ndarray]]  # size -> metric key -> value of each repeat
 
 
 def parse_sizes(values: str | Sequence[str]) -> list[int]:
@@ -103,6 +106,29 @@ def subsample(
             warnings.simplefilter("ignore", RuntimeWarning)
             result[size] = {key: np.nanmean(np.vstack(v), axis=0) for key, v in per_prompt.items()}
     return result
+
+
+@dataclass(frozen=True)
+class SampleSizeCurves:
+    """The sample-size curves of one model's runs of a task, one per format."""
+
+    sizes: list[int]  # the N of the curves
+    curves: list[tuple[str, Curve]]  # format -> its subsampled metrics
+    rarefied: dict[str, tuple[np.ndarray, np.ndarray]]  # format -> exact rarefied coverage
+    answer_sizes: list[int]  # K of each prompt
+
+
+def sample_size_curves(runs: Sequence[Run], sizes: Sequence[int] = SIZES) -> SampleSizeCurves:
+    """The curves of ``runs`` (one model, one task, runs with draws) at ``sizes``, which
+    reach the fewest draws logged (100 draws: up to 100, not 50)."""
+    most = min(len(d.texts) for r in runs for d in r.draws)
+    chosen = sorted({*sizes, most}) if most > max(sizes) else list(sizes)
+    return SampleSizeCurves(
+        chosen,
+        [(r.format, subsample(r.draws, chosen)) for r in runs],
+        {r.format: rarefied_coverage(r.draws, max(chosen)) for r in runs},
+        [d.answers.size for d in runs[0].draws],
+    )
 
 
 def summarise(values: np.ndarray) -> dict[str, float]:

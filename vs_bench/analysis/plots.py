@@ -1,8 +1,9 @@
 """Figures from Inspect logs: answer histograms, metric-by-format bars, sample-size curves,
 verbalized-vs-empirical calibration and the diversity-quality trade-off.
 
-No metric is computed here: the values are the scorers' functions (many subsets at
-once through ``uniform_scores``), titles and directions are the metric catalogue's.
+Only drawing is done here: the numbers are ``plot_data``'s (histograms, sample-size
+curves, rarefied coverage, calibration points, from the scorers' functions) and the
+leaderboard's (values and intervals); titles and directions are the metric catalogue's.
 
 Matplotlib's object API (``Figure``, Agg canvas): no pyplot state and no display needed.
 Every figure is written as PNG and SVG under a name that says what it shows.
@@ -27,6 +28,7 @@ from vs_bench.analysis.leaderboard import Leaderboard, Row, build
 from vs_bench.analysis.plot_data import REPEATS as REPEATS
 from vs_bench.analysis.plot_data import SEED as SEED
 from vs_bench.analysis.plot_data import SIZES as SIZES
+from vs_bench.analysis.plot_data import Curve, sample_size_curves
 from vs_bench.analysis.plot_data import Histogram as Histogram
 from vs_bench.analysis.plot_data import calibration_points as calibration_points
 from vs_bench.analysis.plot_data import expected_coverage as expected_coverage
@@ -174,9 +176,6 @@ def _title(target: Figure | Axes, text: str, fontsize: float = 12) -> None:
         target.suptitle("\n".join(lines), fontsize=fontsize)
     else:
         target.set_title("\n".join(lines), fontsize=fontsize)
-
-
-Curve = dict[int, dict[str, np.ndarray]]  # size -> metric key -> value of each repeat
 
 
 def sample_size_figure(
@@ -357,14 +356,9 @@ def plot_runs(
                 title += f'\nprompt {index + 1} of {len(prompts)}: "{_short(prompt, 70)}"'
             written += save(histogram_figure(title, panels), out,
                             f"hist_{slug(task)}_{slug(model)}{suffix}")
-        # the curve reaches the fewest draws logged (100 draws: up to 100, not 50)
-        most = min(len(d.texts) for r in group for d in r.draws)
-        sizes_here = sorted({*sizes, most}) if most > max(sizes) else list(sizes)
-        curves = [(r.format, subsample(r.draws, sizes_here)) for r in group]
-        rarefied = {r.format: rarefied_coverage(r.draws, max(sizes_here)) for r in group}
-        figure = sample_size_figure(f"{model} on {task}", curves,
-                                    [d.answers.size for d in group[0].draws], sizes_here,
-                                    rarefied=rarefied)
+        data = sample_size_curves(group, sizes)
+        figure = sample_size_figure(f"{model} on {task}", data.curves, data.answer_sizes,
+                                    data.sizes, rarefied=data.rarefied)
         written += save(figure, out, f"sample_size_{slug(task)}_{slug(model)}")
         stated = [r for r in group if any(p is not None for d in r.draws for p in d.probabilities)]
         if stated:

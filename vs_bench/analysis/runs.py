@@ -78,6 +78,7 @@ class Run:
     responses: dict[Any, tuple[str, list[str]]] = field(default_factory=dict)
     embedder: str | None = None
     family: str = ""  # the task family alone (e.g. "rand_num")
+    parameters: dict[str, str] = field(default_factory=dict)  # those of the label (n: "20")
     records: list[PromptRecord] = field(default_factory=list)
 
     @property
@@ -236,10 +237,9 @@ def _shown(value: object) -> str:
     return text.rstrip("/").rsplit("/", 1)[-1] if "/" in text else text
 
 
-def task_label(log: EvalLog) -> str:
-    """The family and the task arguments that differ from its defaults, e.g. rand_num n=20."""
-    name = family(log)
-    defaults = _defaults(name)
+def task_parameters(log: EvalLog) -> dict[str, str]:
+    """The task arguments that differ from the family's defaults, as its label shows them."""
+    defaults = _defaults(family(log))
     args = log.eval.task_args or {}
     if defaults is None:  # not ours: the arguments as they were passed
         args, defaults = log.eval.task_args_passed or {}, {}
@@ -252,7 +252,13 @@ def task_label(log: EvalLog) -> str:
         if key in _THROUGH_PROMPTS and (limit is None or int(str(limit)) > prompts):
             continue  # a limit above the number of prompts chose them all
         shown[key] = _shown(value)
-    return " ".join([name, *(f"{k}={v}" for k, v in sorted(shown.items()))])
+    return dict(sorted(shown.items()))
+
+
+def task_label(log: EvalLog) -> str:
+    """The family and the task arguments that differ from its defaults, e.g. rand_num n=20."""
+    shown = task_parameters(log)
+    return " ".join([family(log), *(f"{k}={v}" for k, v in shown.items())])
 
 
 # ---------------------------------------------------------------------------- one log
@@ -315,6 +321,7 @@ def read_run(log: EvalLog, location: str | None = None) -> Run:
         responses={r.id: (r.prompt, r.texts) for r in records.values()},
         embedder=(log.eval.task_args or {}).get("embedder"),
         family=family(log),
+        parameters=task_parameters(log),
         records=list(records.values()),
     )
 

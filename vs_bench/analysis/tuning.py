@@ -18,9 +18,8 @@ from vs_bench.registry import task_functions
 
 
 def run_parameters(run: Run) -> tuple[str, dict[str, str]]:
-    """The family and the task arguments of a run, from its label ("rand_num k=3 tail=0.5")."""
-    family, *parts = run.task.split(" ")
-    return family, dict(part.split("=", 1) for part in parts if "=" in part)
+    """The family and the task arguments of a run (those its label shows: k=3 tail=0.5)."""
+    return run.family, run.parameters
 
 
 def _number(text: str) -> float | None:
