@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from inspect_ai.model import ChatMessage, GenerateConfig, get_model
 
 from tests.utils.cli import run_cli
 from tests.utils.evals import draws, metric, run
@@ -27,6 +28,7 @@ from vs_bench.analysis.creativity_plots import creativity_figure, creativity_fig
 from vs_bench.analysis.render import slug
 from vs_bench.analysis.runs import read_run
 from vs_bench.errors import VsBenchError
+from vs_bench.providers.random_python import sampler_request
 from vs_bench.scorers.creativity import (
     MAX_SPAN,
     SPAN_LENGTHS,
@@ -430,6 +432,46 @@ def test_poem_task_scores_the_creativity_index(tmp_path: Path) -> None:
     assert [p.name for p in written] == [f"{stem}.png", f"{stem}.svg"]
 
 
+def test_the_run_level_index_is_the_mean_over_texts(tmp_path: Path) -> None:
+    """Prompts with unequal numbers of scored texts: the run's index weighs each text once
+    (not each prompt), and each prompt keeps its own texts' values."""
+    poems = list(canned_texts()["poem"])
+    corpus_file = tmp_path / "corpus.jsonl"
+    corpus_file.write_text("".join(json.dumps({"text": p}) + "\n" for p in poems[:4]))
+    corpora.build_index([corpus_file], tmp_path / "idx")
+
+    def reply(messages: list[ChatMessage], config: GenerateConfig) -> str:
+        request, _ = sampler_request(messages)
+        # one prompt: one new poem and two texts without words (no index), the others
+        # two copied poems and a new one
+        uneven = "Season" in messages[-1].text
+        return request.render([poems[5], "...", "--"] if uneven else poems[2:5], 1 / 3)
+
+    log = run("poem_sequence", get_model("scripted/uneven", replies=[reply]),
+              task_args={"n": 3, "k": 3, "limit": 3, "corpus_index": str(tmp_path / "idx")},
+              seed=1)
+    assert log.samples is not None
+    per_text = []
+    for sample in log.samples:
+        score = (sample.scores or {})["creativity_scorer"]
+        assert score.metadata is not None
+        texts = draws(log)[log.samples.index(sample)].texts
+        want = [brute_force(t, poems[:4]) for t in texts]
+        assert score.metadata["per_text"] == [None if math.isnan(v) else v for v in want]
+        per_text.append([v for v in want if not math.isnan(v)])
+    assert sorted(len(v) for v in per_text) == [1, 3, 3]
+    over_texts = sum(map(sum, per_text)) / sum(map(len, per_text))
+    over_prompts = sum(sum(v) / len(v) for v in per_text) / len(per_text)
+    assert over_texts == pytest.approx(24 / 7) and over_prompts == pytest.approx(40 / 9)
+    assert metric(log, "creativity_index") == pytest.approx(over_texts, abs=1e-12)
+    assert metric(log, "creativity_unscored") == 2
+    logged = read_run(log)
+    assert sorted(logged.per_prompt["creativity_index"].values()) == pytest.approx(
+        sorted(sum(v) / len(v) for v in per_text))
+    assert sorted(map(sorted, logged.pooled["creativity_index"].values())) == sorted(
+        map(sorted, per_text))
+
+
 def test_without_a_corpus_there_is_no_creativity_index() -> None:
     log = run("joke_direct", task_args={"n": 2, "limit": 1})
     assert log.results is not None
@@ -449,8 +491,11 @@ def test_cli_index_corpus_then_score(
     assert code == 0, stderr
     assert f"wrote {out}: 1 documents, {len(words(AUSTEN_TEXT))} words" in stdout
     responses = tmp_path / "responses.jsonl"
-    rows = {"copied": COPIED, "invented": " ".join(INVENTED), "half": HALF}
-    responses.write_text("".join(json.dumps({"prompt": p, "responses": [t]}) + "\n"
+    # two texts of one prompt: the run's index is the mean over the 4 texts (5), not
+    # over the 3 prompts (4)
+    rows = {"copied": [COPIED], "invented": [" ".join(INVENTED), " ".join(INVENTED[::-1])],
+            "half": [HALF]}
+    responses.write_text("".join(json.dumps({"prompt": p, "responses": t}) + "\n"
                                  for p, t in rows.items()))
     code, stdout, stderr = run_cli(
         ["score", "--task", "poem", "--responses", str(responses), "--corpus-index", str(out),
@@ -462,7 +507,8 @@ def test_cli_index_corpus_then_score(
     assert {p: row["creativity_index"] for p, row in by_prompt.items()} == {
         "copied": 0.0, "invented": 8.0, "half": 4.0}
     assert by_prompt["half"]["creativity_per_text"] == [4.0]
-    assert result["creativity_index"] == pytest.approx(4.0)
+    assert by_prompt["invented"]["creativity_per_text"] == [8.0, 8.0]
+    assert result["creativity_index"] == pytest.approx((0.0 + 8.0 + 8.0 + 4.0) / 4)
     assert result["creativity_unscored"] == 0
     # no corpus: the metric is absent, and one line says how to get one
     code, stdout, stderr = run_cli(["score", "--task", "poem", "--responses", str(responses),

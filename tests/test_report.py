@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import random
 from pathlib import Path
@@ -179,10 +180,12 @@ def test_every_family_of_a_random_python_run_has_a_metric_and_a_verdict() -> Non
         assert "vs_standard" in task.verdict and "no verdict" not in task.verdict
 
 
-def test_report_and_leaderboard_give_the_same_numbers(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    logs = make_logs(tmp_path / "logs")
+def report_against_leaderboard(
+    logs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[int, set[str]]:
+    """``vs-bench report`` and ``vs-bench leaderboard`` of ``logs``: each report row's value,
+    interval and comparison equal the CSV's to 1e-9; (comparisons, metrics) seen."""
     monkeypatch.setenv("COLUMNS", "100")
     code, out, err = run_cli(["report", str(logs), "--json", str(tmp_path / "r.json")],
                              capsys, monkeypatch)
@@ -194,14 +197,19 @@ def test_report_and_leaderboard_give_the_same_numbers(
     assert code == 0, err
     assert "…" not in board_out
     assert max(len(line) for line in board_out.splitlines() if line.startswith("│")) <= 100
-    found = json.loads((tmp_path / "r.json").read_text())["reports"]
+    found = json.loads((tmp_path / "r.json").read_text())
     with (tmp_path / "l.csv").open() as f:
-        lines = {(r["model"], r["task"], r["format"]): r for r in csv.DictReader(f)}
-    compared = 0
-    for result in found:
+        reader = csv.DictReader(f)
+        assert reader.fieldnames is not None
+        assert len(reader.fieldnames) == len(set(reader.fieldnames))  # no column twice
+        lines = {(r["model"], r["task"], r["format"]): r for r in reader}
+    compared, metrics = 0, set()
+    for result in found.get("reports", [found]):
         for name, task in result["tasks"].items():
+            metrics.add(task["metric"])
             for row in task["rows"]:
                 line = lines[(result["model"], name, row["format"])]
+                assert line["primary"] == (task["metric"] or "")
                 if row["value"] is None:
                     assert line["value"] == ""
                     continue
@@ -217,4 +225,38 @@ def test_report_and_leaderboard_give_the_same_numbers(
                     assert float(line["p_holm"]) == pytest.approx(vs["p_holm"], abs=1e-9)
                     assert (not vs["ci"][0] <= 0.0 <= vs["ci"][1]) == (vs["p"] < 0.05)
                     compared += 1
+    return compared, metrics
+
+
+def test_report_and_leaderboard_give_the_same_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logs = make_logs(tmp_path / "logs")
+    compared, _ = report_against_leaderboard(logs, tmp_path, capsys, monkeypatch)
     assert compared == 2  # rand_num vs_standard against direct, for each model
+
+
+@pytest.mark.skipif(importlib.util.find_spec("infini_gram") is None
+                    or importlib.util.find_spec("sentence_transformers") is None,
+                    reason="the creativity index needs the corpus extra, persuasion the embed one")
+def test_donation_ks_and_the_creativity_index_agree_in_report_and_leaderboard(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vs_bench import corpus as corpora
+    from vs_bench.tasks._family import canned_texts
+
+    poems = list(canned_texts()["poem"])
+    (tmp_path / "corpus.jsonl").write_text("".join(json.dumps({"text": p}) + "\n"
+                                                   for p in poems[:4]))
+    corpora.build_index([tmp_path / "corpus.jsonl"], tmp_path / "idx")
+    logs = tmp_path / "logs"
+    common: dict[str, object] = {"model": "random/python", "seed": 3, "display": "none",
+                                 "log_dir": str(logs)}
+    inspect_eval([TASKS[f"persuasion_{f}"](limit=8) for f in ("direct", "vs_standard")],
+                 **common)  # type: ignore[arg-type]
+    inspect_eval([TASKS[f"poem_{f}"](n=4, k=4, limit=3, corpus_index=str(tmp_path / "idx"))
+                  for f in ("direct", "sequence")], **common)  # type: ignore[arg-type]
+    compared, metrics = report_against_leaderboard(logs, tmp_path, capsys, monkeypatch)
+    # each against direct: donation KS, semantic diversity, and the creativity index
+    assert compared == 3
+    assert {"donation_ks", "semantic_diversity", "creativity_index"} <= metrics

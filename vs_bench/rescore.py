@@ -169,7 +169,7 @@ def score_responses(
     ``corpus`` (creative families, ``--corpus-index``): adds the creativity index, each
     prompt's row holding its texts' values (``creativity_per_text``).
     """
-    from vs_bench.scorers.creativity_scorer import creativity_scores
+    from vs_bench.scorers.creativity_scorer import creativity_scores, mean_over_texts
 
     spec = family_spec(task)
     if ground_truth is not None and spec.answers is None:
@@ -202,6 +202,9 @@ def score_responses(
         for key in keys:
             row.setdefault(key, math.nan)
     result: dict[str, Any] = {k: _run_level(k, [row[k] for row in per_prompt]) for k in keys}
+    if corpus is not None:  # the run's creativity index: the mean over texts, not prompts
+        result["creativity_index"] = mean_over_texts(
+            math.nan if v is None else v for row in per_prompt for v in row["creativity_per_text"])
     if spec.rescore_run is not None:  # values of all responses pooled, not a mean of prompts
         result |= spec.rescore_run(every)
     result |= {"n": sum(row["n"] for row in per_prompt), "prompts": len(per_prompt)}

@@ -13,9 +13,17 @@ follows the family's kind:
   (``stats.diversity_estimate``);
 - ``reference``: a metric against the reference distribution (TV, the paper's KL) from the
   logged draws and their stated probabilities (``inference.reference_interval``);
+- a metric of values the scores pool over the run (``POOLED``, read from the log's score
+  metadata): persuasion's ``donation_ks`` from the valid donations against the family's
+  human sample (``inference.ks_interval``), the ``creativity_index`` from each text's
+  index, the mean over texts (``inference.clustered_mean_interval``);
 - any other kind: the log's per-prompt scores of the primary metric (or its epochs' for a
   one-prompt task), a rate with Wilson's interval, another score with Student's t; a
   run-level statistic that is not the mean of per-prompt values is the log's value alone.
+
+A metric of ``VIEWS`` is measured beyond a family's primary wherever a run logs it (the
+creative tasks given a corpus: ``creativity_index``), as a task of its own: its label is
+the task's with the key (``view_task``), and it is compared with direct like a primary.
 """
 
 from __future__ import annotations
@@ -33,9 +41,11 @@ from vs_bench.analysis.inference import Comparison, Interval, ReferenceDraws
 from vs_bench.analysis.runs import Run
 from vs_bench.analysis.stats import holm
 from vs_bench.answer_set import AnswerSet
-from vs_bench.registry import families
+from vs_bench.registry import families, human_reference
 from vs_bench.scorers import catalogue
+from vs_bench.scorers.creativity import PER_TEXT
 from vs_bench.scorers.distribution import chi_square_uniform
+from vs_bench.scorers.persuasion import DONATIONS
 
 BASELINE = "direct"
 LEVEL = inference.LEVEL
@@ -48,6 +58,29 @@ MIN_VALID_PER_PROMPT = {"answer_set": 10, "creative": 3, "synthetic": 3}
 # tail of Pearson's X² below this is reported as "too uniform", never as a gain.
 TOO_UNIFORM_P = 0.001
 _DIVERSITY = ("creative", "synthetic")
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """A metric of values pooled over a run's samples (``Run.pooled``)."""
+
+    name: str  # the scores' pooled values
+    none: str  # a cell's note when the run has none
+    against_human: bool  # KS against the family's human sample; else the mean over values
+    bounds: tuple[float, float] = (0.0, 1.0)  # the range of the metric
+
+
+POOLED = {
+    "donation_ks": Pooled(DONATIONS, "no valid donation", True),
+    "creativity_index": Pooled(PER_TEXT, "no text with words", False, (0.0, 8.0)),
+}
+# metrics measured beyond the family's primary wherever a run logs them: key -> kind
+VIEWS = {"creativity_index": "texts"}
+
+
+def view_task(task: str, key: str) -> str:
+    """The label of a view's task: ``poem corpus_index=idx (creativity_index)``."""
+    return f"{task} ({key})"
 
 
 @dataclass
@@ -78,6 +111,7 @@ class Cell:
     vs_direct: Comparison | None = None
     p_holm: float | None = None
     valid_p: float | None = None  # Fisher's exact test of the valid share against direct's
+    view: bool = False  # a metric of ``VIEWS``, not the family's primary
     quality: float | None = None  # judged quality (creative), None when no grader ran
     graded: bool | None = None  # whether a grader ran (graded families), None: not graded
     interval: Interval | None = field(default=None, repr=False)
@@ -120,11 +154,12 @@ def _spec(family: str) -> tuple[str, str | None]:
     return (found.kind, found.primary) if found else ("other", None)
 
 
-def _cell(run: Run) -> Cell:
-    kind, primary = _spec(run.family)
+def _cell(run: Run, view: str | None = None) -> Cell:
+    kind, primary = (VIEWS[view], view) if view else _spec(run.family)
     row = catalogue.spec(primary) if primary else None
-    cell = Cell(run.model, run.task, run.family, run.format, kind, primary,
-                row.higher_is_better if row else None, run)
+    cell = Cell(run.model, view_task(run.task, view) if view else run.task, run.family,
+                run.format, kind, primary, row.higher_is_better if row else None, run,
+                view=view is not None)
     for record in run.records:
         cell.n_requested += record.requested
         cell.n_draws += len(record.texts)
@@ -134,6 +169,9 @@ def _cell(run: Run) -> Cell:
         cell.under_delivered += record.under_delivered
     cell.prompts = len(run.records)
     cell.n_valid = sum(_valid(record) for record in run.records)
+    pooled = POOLED.get(primary or "")
+    if pooled is not None and pooled.name in run.pooled:  # donations, texts with words
+        cell.n_valid = sum(map(len, run.pooled[pooled.name].values()))
     quality = run.metrics.get("quality")
     cell.quality = quality if quality is not None and not math.isnan(quality) else None
     graded = [k for k in ("correct_rate", "incorrect_rate", "refusal_rate") if k in run.metrics]
@@ -176,6 +214,17 @@ def _reference_draws(run: Run, keys: set[Any] | None) -> dict[Any, ReferenceDraw
         stated = np.array([math.nan if p is None else p for p in r.probabilities], dtype=float)
         found[r.id] = ReferenceDraws(index, stated, weights / weights.sum())
     return found
+
+
+def _pooled_interval(cell: Cell, pooled: Pooled, keys: set[Any] | None) -> Interval | None:
+    groups = [v for k, v in cell.run.pooled[pooled.name].items() if keys is None or k in keys]
+    if not any(groups):
+        cell.note = pooled.none
+        return None
+    if pooled.against_human:
+        human = human_reference(cell.family)
+        return inference.ks_interval([v for g in groups for v in g], human)
+    return inference.clustered_mean_interval(groups, pooled.bounds)
 
 
 def _units(run: Run, key: str, keys: set[Any] | None) -> tuple[list[float], bool]:
@@ -227,6 +276,9 @@ def measure(cell: Cell, keys: set[Any] | None = None) -> Interval | None:
             cell.note = f"0 valid of {cell.n_requested}"
             return None
         return inference.reference_interval(cell.primary, list(draws.values()))
+    pooled = POOLED.get(cell.primary)
+    if pooled is not None and pooled.name in run.pooled:
+        return _pooled_interval(cell, pooled, keys)
     logged = run.metrics.get(cell.primary)
     if logged is None or math.isnan(logged):
         cell.note = "not graded" if cell.graded is False else f"no {cell.primary} in the log"
@@ -240,6 +292,10 @@ def measure(cell: Cell, keys: set[Any] | None = None) -> Interval | None:
 
 
 def _bounds(cell: Cell) -> tuple[float, float]:
+    pooled = POOLED.get(cell.primary or "")
+    if pooled is not None:  # a difference of two values in [a, b] lies in [a - b, b - a]
+        width = pooled.bounds[1] - pooled.bounds[0]
+        return -width, width
     row = catalogue.spec(cell.primary or "")
     if row is not None and row.scale == "0-100":
         return -100.0, 100.0
@@ -264,7 +320,9 @@ def evaluate(runs: Sequence[Run]) -> Results:
     from vs_bench.formats import FORMATS
 
     order = {name: i for i, name in enumerate([*families(), *FORMATS])}
-    cells = sorted((_cell(run) for run in runs), key=lambda c: (
+    views = [_cell(run, key) for run in runs for key in VIEWS
+             if key in run.metrics and key != _spec(run.family)[1]]
+    cells = sorted([*(_cell(run) for run in runs), *views], key=lambda c: (
         order.get(c.family, len(order)), c.task, order.get(c.format, len(order)),
         c.model != "random/python", c.model))
     for cell in cells:

@@ -160,13 +160,16 @@ def units_interval(values: Sequence[float], rate: bool) -> Interval:
     return at
 
 
-def clustered_mean_interval(groups: Sequence[Sequence[float]]) -> Interval:
+def clustered_mean_interval(
+    groups: Sequence[Sequence[float]], bounds: tuple[float, float] = (-math.inf, math.inf)
+) -> Interval:
     """The mean over every value of ``groups`` (per-text values, grouped by prompt; NaN
     left out) and its interval at any level: Student's t with m − 1 degrees of freedom on
     the cluster-robust standard error of the mean, √(m/(m−1) Σ_p r_p²) / n with r_p the
     sum of prompt p's residuals, for the texts of one prompt are not independent draws.
     With one value per prompt it is Student's t interval over the values; NaN bounds with
-    fewer than two prompts."""
+    fewer than two prompts. ``bounds``: the range of the values (the interval is clipped
+    to it)."""
     kept = [x for x in (np.asarray([v for v in g if not math.isnan(v)], dtype=np.float64)
                         for g in groups) if x.size]
     n, m = sum(x.size for x in kept), len(kept)
@@ -179,7 +182,7 @@ def clustered_mean_interval(groups: Sequence[Sequence[float]]) -> Interval:
         if m < 2:
             return mean, _NAN, _NAN
         half = float(sps.t.ppf(1.0 - alpha, m - 1)) * se
-        return mean, mean - half, mean + half
+        return mean, max(mean - half, bounds[0]), min(mean + half, bounds[1])
 
     return at
 

@@ -4,6 +4,8 @@ Each row is a cell of the comparison engine (``vs_bench.analysis.compare``): the
 primary metric with its 95% interval, the difference from the same model's direct (the
 report's difference, interval and Holm-adjusted p) and the rank of the model within task
 x format; the other headline metrics a run logged are shown as the logs' run-level values.
+A metric the engine measures beyond a family's primary (``compare.VIEWS``: the creativity
+index of creative runs given a corpus) has rows of its own, under its own task label.
 Rendering (terminal, CSV, Markdown, HTML) is ``vs_bench.analysis.render``.
 """
 
@@ -45,6 +47,11 @@ class Row:
         return self.cell.primary
 
     @property
+    def task(self) -> str:
+        """The cell's task label (a view's names its metric)."""
+        return self.cell.task
+
+    @property
     def gain(self) -> float | None:
         vs = self.cell.vs_direct
         return None if vs is None or math.isnan(vs.diff) else vs.diff
@@ -66,14 +73,17 @@ class Leaderboard:
 
     @property
     def tasks(self) -> list[str]:
-        return list(dict.fromkeys(r.run.task for r in self.rows))
+        return list(dict.fromkeys(r.task for r in self.rows))
 
     def task_rows(self, task: str) -> list[Row]:
-        return [r for r in self.rows if r.run.task == task]
+        return [r for r in self.rows if r.task == task]
 
     def task_keys(self, task: str) -> list[str]:
-        """The other headline keys the task's runs logged, in catalogue order."""
+        """The other headline keys the task's runs logged, in catalogue order (none for a
+        view: they are the task's own rows')."""
         rows = self.task_rows(task)
+        if any(r.cell.view for r in rows):
+            return []
         primaries = {r.primary for r in rows}
         found = {k for r in rows for k in r.run.keys}
         return [k for k in METRICS if k in found and k not in primaries]
@@ -93,7 +103,7 @@ def _better(row: Row) -> float:
 def _rank(rows: list[Row]) -> None:
     groups: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in rows:
-        groups[(row.run.task, row.run.format)].append(row)
+        groups[(row.task, row.run.format)].append(row)
     for group in groups.values():
         scores = np.array([_better(r) for r in group])
         if np.isnan(scores).all():
@@ -104,7 +114,7 @@ def _rank(rows: list[Row]) -> None:
             row.rank = int(rank)
     best: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in rows:
-        best[(row.run.model, row.run.task)].append(row)
+        best[(row.run.model, row.task)].append(row)
     for group in best.values():
         signed = [_better(r) for r in group]
         if len(group) > 1 and not all(math.isnan(s) for s in signed):

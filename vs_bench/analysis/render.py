@@ -149,16 +149,18 @@ def csv_rows(board: Leaderboard) -> tuple[list[str], list[list[str]]]:
     primary metric; ``value``/``value_low``/``value_high`` are it and its interval, ``gain``
     (with ``gain_low``/``gain_high``, ``p``, ``p_holm``) the report's difference from
     direct; the other headline metrics follow. A missing value is an empty field."""
-    keys = board.all_keys()
-    header = ["model", "ideal", "family", "configuration", "task", "format", "prompts",
-              "epochs", "n", "primary", "higher_is_better", "value", "value_low",
-              "value_high", "note", "gain", "gain_low", "gain_high", "p", "p_holm",
-              "valid_share", "parse_failure_rate", "rank", "best", *keys]
+    fixed = ["model", "ideal", "family", "configuration", "task", "format", "prompts",
+             "epochs", "n", "primary", "higher_is_better", "value", "value_low",
+             "value_high", "note", "gain", "gain_low", "gain_high", "p", "p_holm",
+             "valid_share", "parse_failure_rate", "rank", "best"]
+    # a headline key that is a fixed column (parse_failure_rate: the engine's) once only
+    keys = [k for k in board.all_keys() if k not in fixed]
+    header = [*fixed, *keys]
     body = []
     for r in board.rows:
         cell, vs = r.cell, r.cell.vs_direct
         line = [r.run.model, str(r.run.ideal).lower(), r.run.family,
-                _configuration(r.run.task), r.run.task, r.run.format, str(r.run.prompts),
+                _configuration(r.run.task), r.task, r.run.format, str(r.run.prompts),
                 str(r.run.epochs), str(r.run.n or ""), cell.primary or "",
                 "" if cell.higher_is_better is None else str(cell.higher_is_better).lower(),
                 _csv_number(cell.value), _csv_number(cell.lo), _csv_number(cell.hi),

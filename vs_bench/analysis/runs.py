@@ -24,6 +24,7 @@ from vs_bench.draws import STORE_KEY, SampleDraws
 from vs_bench.errors import VsBenchError
 from vs_bench.registry import task_functions
 from vs_bench.scorers import catalogue
+from vs_bench.scorers.common import POOLED_KEY
 from vs_bench.scorers.reference_scorer import WEIGHTS_KEY
 
 IDEAL_MODEL = "random/python"
@@ -80,6 +81,9 @@ class Run:
     family: str = ""  # the task family alone (e.g. "rand_num")
     parameters: dict[str, str] = field(default_factory=dict)  # those of the label (n: "20")
     records: list[PromptRecord] = field(default_factory=list)
+    # name -> sample id -> the values its scores pooled (``scorers.common.POOLED_KEY``:
+    # persuasion's valid donations, the creativity index of each text), over its epochs
+    pooled: dict[str, dict[Any, list[float]]] = field(default_factory=dict)
 
     @property
     def prompts(self) -> int:
@@ -279,10 +283,14 @@ def read_run(log: EvalLog, location: str | None = None) -> Run:
                 per_prompt[key][reduced.sample_id] = value
     per_epoch: dict[str, list[float]] = defaultdict(list)
     records: dict[Any, PromptRecord] = {}
+    pooled: dict[str, dict[Any, list[float]]] = defaultdict(dict)
     for sample in log.samples or []:
         for name, sample_score in (sample.scores or {}).items():
             for key, value in _values(name, sample_score.value).items():
                 per_epoch[key].append(value)
+            found = (sample_score.metadata or {}).get(POOLED_KEY) or {}
+            for pooled_name, values in found.items():
+                pooled[pooled_name].setdefault(sample.id, []).extend(map(float, values))
         meta = sample.metadata or {}
         record = records.setdefault(
             sample.id,
@@ -323,6 +331,7 @@ def read_run(log: EvalLog, location: str | None = None) -> Run:
         family=family(log),
         parameters=task_parameters(log),
         records=list(records.values()),
+        pooled=dict(pooled),
     )
 
 
