@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,11 @@ def test_task_args_go_to_every_task_that_has_them() -> None:
 def test_batch_and_models() -> None:
     assert ro.batch_value("true") is True and ro.batch_value("1000") == 1000
     assert ro.batch_value(None) is None
+    # a bare --batch (last, or before another option) is default batching
+    assert ro.bare_batch(["run", "--batch"]) == ["run", "--batch", "true"]
+    assert ro.bare_batch(["run", "--batch", "--n", "3"]) == ["run", "--batch", "true", "--n", "3"]
+    assert ro.bare_batch(["run", "--batch", "1000"]) == ["run", "--batch", "1000"]
+    assert ro.bare_batch(["run", "--batch", "b.yaml", "--n", "3"])[2] == "b.yaml"
     with pytest.raises(VsBenchError, match="--batch"):
         ro.batch_value("missing.yaml")
     assert ro.split_models("a/b, c/d", "x/y") == ("a/b", "c/d")
@@ -86,3 +93,27 @@ def test_help_shows_inspects_run_options(
     for option in ("--model-base-url", "-M", "-T", "--temperature", "--top-p", "--max-tokens",
                    "--epochs", "--max-samples", "--batch", "--display", "--dry-run"):
         assert f" {option} " in out, option
+
+
+def test_a_bare_batch_is_default_batching_and_typer_warns_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str | None] = []
+    batch_value = ro.batch_value
+
+    def recorded(value: str | None) -> bool | int | str | None:
+        seen.append(value)
+        return batch_value(value)
+
+    monkeypatch.setattr(ro, "batch_value", recorded)
+    base = ["run", "--model", "random/python", "--tasks", "dice", "--n", "10", "--dry-run"]
+    for args, want in ((["--batch"], "true"), (["--batch", "500"], "500"), ([], None)):
+        code, _, err = run_cli([*base[:-1], *args, base[-1]], capsys, monkeypatch)
+        assert code == 0, err
+        assert seen.pop() == want
+    code, _, err = run_cli([*base, "--batch"], capsys, monkeypatch)  # last on the line
+    assert code == 0, err
+    assert seen.pop() == "true"
+    # the option is declared as Typer supports it: building the commands warns nothing
+    subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c",
+                    "import vs_bench.cli"], check=True)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vs_bench import log_commands, preflight, run_commands
+from vs_bench import log_commands, preflight, run_commands, run_options
 from vs_bench._inspect_compat import PrerequisiteError
 from vs_bench.errors import VsBenchError
 from vs_bench.terminal import INTERRUPTED, console, fail, size_console
@@ -167,7 +167,8 @@ def main() -> None:
     an interrupt (Ctrl-C) with one line and exit code 130, never with a traceback."""
     size_console()
     try:
-        code = app(standalone_mode=False, prog_name="vs-bench")
+        args = run_options.bare_batch(sys.argv[1:])
+        code = app(args=args, standalone_mode=False, prog_name="vs-bench")
     except VsBenchError as ex:
         fail(preflight.one_line(ex.message, markup=False))
     except PrerequisiteError as ex:  # Inspect's own (a missing API key, ...): rich markup

@@ -65,7 +65,8 @@ def run(
     ] = None,
     batch: Annotated[
         str | None,
-        typer.Option(is_flag=False, flag_value="true", metavar="[SIZE|CONFIG]",
+        # a bare --batch is given the value "true" before parsing (run_options.bare_batch)
+        typer.Option(metavar="[SIZE|CONFIG]",
                      help="Provider batch APIs: --batch, --batch <size> or a config file."),
     ] = None,
     display: Annotated[

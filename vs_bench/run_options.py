@@ -56,11 +56,26 @@ def key_values(values: Sequence[str] | None, option: str) -> dict[str, Any]:
     return parse_cli_args(list(values or ()))
 
 
+BATCH_OPTION = "--batch"
+BATCH_DEFAULT = "true"  # the value of a bare --batch: the provider's default batching
+
+
+def bare_batch(args: Sequence[str]) -> list[str]:
+    """``args`` with a bare ``--batch`` (last, or followed by another option) given its
+    value ``true``: Typer options always take a value, and ``--batch`` alone means
+    default batching, as in ``inspect eval``."""
+    out = list(args)
+    for i in reversed(range(len(out))):
+        if out[i] == BATCH_OPTION and (i + 1 == len(out) or out[i + 1].startswith("-")):
+            out.insert(i + 1, BATCH_DEFAULT)
+    return out
+
+
 def batch_value(value: str | None) -> bool | int | str | None:
     """``--batch`` (default batching), ``--batch 1000`` (a batch size) or a config file."""
     if value is None:
         return None
-    if value.lower() in ("true", ""):
+    if value.lower() in (BATCH_DEFAULT, ""):
         return True
     if value.isdigit():
         return int(value)
