@@ -11,10 +11,12 @@ returns the samples::
         '''Docstring of the task (with an Args: section for the family's parameters).'''
         return [Sample(input=..., metadata={"answer_set": ...})]
 
-The decorator registers the family's ``Family`` spec under the builder's name (the
-module-level name is then the Inspect task function); ``vs_bench.tasks`` imports every
-module of the package, so a new family is its module (and its data file) alone. The
-spec is all that the rest of the harness knows of a family: ``FAMILIES`` and the
+The decorator registers the family's ``Family`` spec (``vs_bench.registry``, the core's
+registry; here the metric catalogue gives its primary metric's direction) under the
+builder's name (the module-level name is then the Inspect task function);
+``vs_bench.tasks`` imports every module of the package, so a new family is its module
+(and its data file) alone. The spec is all that the rest of the harness knows of a
+family, read through the registry's lookups: the family list and the
 Inspect registry (every family x format), ``vs-bench score`` (``answers`` /
 ``rescore``), the answer set of a known prompt (``reference``), and what
 ``random/python`` draws for a sample (the sample's answer set, else its target, else

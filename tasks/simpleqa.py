@@ -7,10 +7,10 @@ question (paper: N = 5, k = 5), scored by top-1 accuracy and pass@N. Data:
 
 from __future__ import annotations
 
-import json
 from functools import cache
+from typing import Any
 
-from inspect_ai.dataset import Sample
+from inspect_ai.dataset import Sample, json_dataset
 
 from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
@@ -20,11 +20,27 @@ from vs_bench.tasks._family import DATA, family
 QUESTIONS_FILE = DATA / "simpleqa.jsonl"
 
 
+def _sample(row: dict[str, Any]) -> Sample:
+    return Sample(
+        input=row["question"],
+        target=row["answer"],
+        metadata={"topic": row["topic"], "answer_type": row["answer_type"]},
+    )
+
+
+@cache
+def dataset() -> tuple[Sample, ...]:
+    """The questions as samples (ids 1, 2, ... in file order), read by Inspect's reader."""
+    return tuple(json_dataset(str(QUESTIONS_FILE), _sample, auto_id=True))
+
+
 @cache
 def questions() -> dict[str, dict[str, str]]:
     """Question -> its row (answer, topic, answer_type), in file order."""
-    rows = [json.loads(line) for line in QUESTIONS_FILE.read_text(encoding="utf-8").splitlines()]
-    return {row["question"]: row for row in rows if row}
+    return {
+        str(s.input): {"question": str(s.input), "answer": str(s.target), **(s.metadata or {})}
+        for s in dataset()
+    }
 
 
 def reference(prompt: str) -> AnswerSet | None:
@@ -51,12 +67,4 @@ def simpleqa() -> list[Sample]:
     Graded by the `grader` model role (correct / incorrect / not attempted) when one
     is given, else by normalised exact match. The ideal sampler answers the gold answer.
     """
-    return [
-        Sample(
-            input=q,
-            target=row["answer"],
-            id=i,
-            metadata={"topic": row["topic"], "answer_type": row["answer_type"]},
-        )
-        for i, (q, row) in enumerate(questions().items(), start=1)
-    ]
+    return [s.model_copy(deep=True) for s in dataset()]

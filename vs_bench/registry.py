@@ -126,6 +126,11 @@ def load() -> None:
         if point.name not in _LOADED:
             _LOADED.add(point.name)  # first: a package's own lookups while it loads
             point.load()
+    # a package that lists no order of its own: its families follow, as they registered
+    for name, spec in REGISTRY.items():
+        if name not in SPECS:
+            SPECS[name] = spec
+            FAMILIES[name] = spec.task
     _DONE[0] = True
 
 
