@@ -419,3 +419,53 @@ def test_the_donation_histogram_reads_the_logged_statements(tmp_path: Path) -> N
     assert [p.suffix for p in written] == [".png", ".svg"]
     assert all(p.stem.startswith("donations_persuasion") for p in written)
     assert all(p.stat().st_size > 1000 for p in written)
+
+
+# --- the report's donation_ks ----------------------------------------------------------
+
+
+def test_the_ks_interval_is_the_bootstrap_of_scipys_statistic() -> None:
+    from vs_bench.analysis.inference import ks_interval
+
+    rng = np.random.default_rng(4)
+    human = human_from_file()
+    sample = list(rng.choice([0.0, 0.5, 1.0, 2.0], size=40, p=[0.3, 0.3, 0.3, 0.1]))
+    value, lo, hi = ks_interval(sample, human, seed=9, resamples=50)(0.9)
+    assert value == pytest.approx(stats.ks_2samp(sample, human).statistic, abs=1e-12)
+    # the same resamples, each statistic scipy's: the basic interval, its upper bound at
+    # least the percentile one (this sample is far from the humans: no bound at 0)
+    picks = np.random.default_rng(9).integers(0, 40, size=(50, 40))
+    boot = np.array([stats.ks_2samp(np.asarray(sample)[p], human).statistic for p in picks])
+    assert stats.ks_2samp(sample, human).pvalue < 0.1
+    assert lo == pytest.approx(max(float(np.quantile(2 * value - boot, 0.05)), 0.0), abs=1e-12)
+    assert hi == pytest.approx(max(float(np.quantile(2 * value - boot, 0.95)),
+                                   float(np.quantile(boot, 0.95))), abs=1e-12)
+    # drawn from the humans themselves: the KS test does not reject, the interval reaches 0
+    assert ks_interval(human[::10], human)(0.95)[1] == 0.0
+
+
+@needs_embedder
+def test_the_report_measures_donation_ks_and_says_when_no_donation_is_valid() -> None:
+    from vs_bench.analysis import compare, report
+    from vs_bench.analysis.runs import read_run
+
+    human = human_from_file()
+    logs = [run(f"persuasion_{fmt}", task_args={"limit": 12}) for fmt in ("direct", "sequence")]
+    cells = compare.evaluate([read_run(log) for log in logs]).cells
+    for cell, log in zip(cells, logs, strict=True):
+        pooled = [v for s in log.samples or [] for v in
+                  (s.scores or {})["persuasion_scorer"].metadata[POOLED_KEY]["donations"]]  # type: ignore[index]
+        assert cell.n_valid == len(pooled) == 12 and cell.primary == "donation_ks"
+        assert cell.value == pytest.approx(stats.ks_2samp(pooled, human).statistic, abs=1e-12)
+        assert cell.value == pytest.approx(run_metrics(log)["donation_ks"], abs=1e-12)
+        assert cell.lo is not None and cell.hi is not None and cell.lo <= cell.value <= cell.hi
+    vs = cells[1].vs_direct
+    assert vs is not None and vs.diff == pytest.approx(cells[1].value - cells[0].value)
+    assert (not vs.lo <= 0.0 <= vs.hi) == (vs.p < 0.05)
+    # every final statement out of range: no estimate, and the row says why
+    generous = get_model("scripted/generous", replies=[scripted_persuadee("I give $5.")])
+    log = run("persuasion_vs_standard", model=generous, task_args={"limit": 2, "k": 2})
+    (cell,) = compare.evaluate([read_run(log)]).cells
+    assert (cell.value, cell.note, cell.n_valid) == (None, "no valid donation", 0)
+    task = report.from_results(compare.Results([cell]))[0].tasks[cell.task]
+    assert report.table_rows(task)[0][1] == "no valid donation"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -22,6 +23,9 @@ from vs_bench._registry import TASKS
 from vs_bench.analysis import plots
 from vs_bench.analysis.leaderboard import build
 from vs_bench.analysis.runs import Run, load_runs
+
+# its module fixture is costly: one worker builds it once (pyproject: --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("fixture_logs")
 
 MODELS = ("random-python", "scripted-collapsed")
 TASKS_ = ("dice-n-30", "rand_num-n-20", "ranges")
@@ -197,3 +201,35 @@ def test_titles_fit_their_figure(runs: list[Run]) -> None:
     box = fig._suptitle.get_window_extent()
     assert box.x0 >= 0 and box.x1 <= fig.bbox.width
     assert "\n" in fig.get_suptitle()  # wrapped, not cut
+
+
+@pytest.mark.skipif(importlib.util.find_spec("infini_gram") is None
+                    or importlib.util.find_spec("sentence_transformers") is None,
+                    reason="the creativity index needs the corpus extra, persuasion the embed one")
+def test_plot_draws_donations_and_the_creativity_index_for_logs_that_have_them(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from vs_bench import corpus as corpora
+    from vs_bench.tasks._family import canned_texts
+
+    poems = list(canned_texts()["poem"])
+    (tmp_path / "corpus.jsonl").write_text("".join(json.dumps({"text": p}) + "\n"
+                                                   for p in poems[:4]))
+    corpora.build_index([tmp_path / "corpus.jsonl"], tmp_path / "idx")
+    logs = tmp_path / "logs"
+    common: dict[str, object] = {"model": "random/python", "seed": 2, "display": "none",
+                                 "log_dir": str(logs)}
+    inspect_eval([TASKS[f"persuasion_{f}"](limit=3) for f in ("direct", "vs_standard")],
+                 **common)  # type: ignore[arg-type]
+    inspect_eval(TASKS["poem_direct"](n=4, k=4, limit=2, corpus_index=str(tmp_path / "idx")),
+                 **common)  # type: ignore[arg-type]
+    runs, _ = load_runs(logs)
+    written = {p.name for p in plots.plot_runs(runs, tmp_path / "plots")}
+    poem = next(r.task for r in runs if r.family == "poem")
+    for stem in ("donations_persuasion-limit-3", f"creativity_{plots.slug(poem)}"):
+        assert {f"{stem}.png", f"{stem}.svg"} <= written, sorted(written)
+    # one figure of each kind: the persuasion runs have no creativity index, the poem
+    # run no donations
+    assert len([n for n in written if n.startswith(("donations_", "creativity_"))]) == 4
