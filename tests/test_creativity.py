@@ -42,6 +42,9 @@ from vs_bench.scorers.creativity import (
 )
 from vs_bench.tasks._family import canned_texts
 
+# its module fixture is costly: one worker builds it once (pyproject: --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("creativity")
+
 pytest.importorskip("infini_gram", reason="needs the corpus extra (infini-gram)")
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -541,5 +544,9 @@ def test_list_names_the_tasks_that_take_a_corpus(
 ) -> None:
     code, stdout, _ = run_cli(["list"], capsys, monkeypatch)
     assert code == 0
+    # both families of issue 20: the creative tasks that take a corpus, and persuasion
+    (tasks,) = [line for line in stdout.splitlines() if line.startswith("tasks:")]
+    assert {"poem", "story", "joke", "persuasion"} <= set(tasks.removeprefix("tasks:")
+                                                           .replace(",", " ").split())
     assert ("creativity index (poem, story, joke): -T corpus_index=DIR (vs-bench index-corpus "
             "FILES --out DIR) or -T corpus=api:<index>") in stdout.splitlines()
