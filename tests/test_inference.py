@@ -96,3 +96,13 @@ def test_tv_interval_reaches_zero_when_the_draws_fit_the_reference() -> None:
     value, lo, hi = reference_interval(
         "tv", [ReferenceDraws(skewed, np.full(100, np.nan), reference)])(0.95)
     assert value == pytest.approx(0.3) and 0.0 < lo < value < hi
+
+
+def test_without_p_the_interval_is_the_same_and_p_is_nan() -> None:
+    rng = np.random.default_rng(5)
+    x = [rng.normal(size=(8, 5)) * 1.5, rng.normal(size=(8, 5))]
+    y = [rng.normal(size=(8, 5)), rng.normal(size=(8, 5))]
+    full = compare(diversity_interval(x), diversity_interval(y))
+    bare = compare(diversity_interval(x), diversity_interval(y), with_p=False)
+    assert (bare.diff, bare.lo, bare.hi) == (full.diff, full.lo, full.hi)
+    assert math.isnan(bare.p) and not math.isnan(full.p)

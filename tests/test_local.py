@@ -128,13 +128,13 @@ def test_local_models_get_a_fixed_connection_pool() -> None:
 
 def test_qwen_rand_num_vs_standard_parses() -> None:
     log = inspect_eval(
-        TASKS["rand_num_vs_standard"](n=50), model="local/qwen2.5-0.5b", seed=1
+        TASKS["rand_num_vs_standard"](n=30), model="local/qwen2.5-0.5b", seed=1
     )[0]
     assert log.status == "success", log.error
     assert log.samples is not None
     (record,) = [SampleDraws.load(s.store) for s in log.samples]
-    assert record.replies == 10
-    assert len(record.failures) <= 1, record.failures  # >= 90% of replies parse
+    assert record.replies == 6
+    assert len(record.failures) <= 1, record.failures  # >= 5 of the 6 replies parse
 
 
 def test_unknown_name_and_bad_model_args_are_one_line_errors() -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from inspect_ai.log import list_eval_logs, read_eval_log
 
-from tests.utils import forked_cli
 from tests.reliability.clients import OPENAI_API, chats
 from tests.reliability.conftest import Serve
 from tests.reliability.fault_server import Faults
+from tests.utils import forked_cli
 from vs_bench.draws import SampleDraws
 from vs_bench.formats import FORMATS
 from vs_bench.parsing import parse_reply

@@ -78,10 +78,13 @@ def compare(
     b: Interval,
     level: float = LEVEL,
     bounds: tuple[float, float] = (-math.inf, math.inf),
+    with_p: bool = True,
 ) -> Comparison:
     """a − b with its MOVER interval at ``level`` and the p-value that inverts it.
 
     ``bounds``: the range the difference can take (e.g. ±100 for a 0-100 scale).
+    ``with_p=False`` leaves p NaN: the inversion evaluates the interval at some 30 levels,
+    and whether p < 1 − level is whether the interval excludes 0.
     """
     check_level(level)
     value_a, value_b = a(level)[0], b(level)[0]
@@ -99,6 +102,9 @@ def compare(
     lo, hi = interval(level)
     if math.isnan(lo):
         return Comparison(diff, _NAN, _NAN, _NAN)
+
+    if not with_p:
+        return Comparison(diff, lo, hi, _NAN)
 
     def excludes(alpha: float) -> bool:
         low, high = interval(1.0 - alpha)
