@@ -1,8 +1,9 @@
 """The creativity index per format: one figure per creative task whose runs report it.
 
-Bars: each run's logged run-level ``creativity_index`` (the mean over its prompts);
-dots: the prompts' own values, so the spread between prompts shows. The scale is the
-index's own, 0 (every word in a corpus span of 12 or more words) to 8 (no span of 5).
+Bars: each run's logged run-level ``creativity_index`` (the mean over its texts);
+dots: the prompts' own values (the mean over each prompt's texts), so the spread
+between prompts shows. The scale is the index's own, 0 (every word in a corpus span of
+12 or more words) to 8 (no span of 5).
 No value is computed here: they are the logs' (``scorers.creativity_scorer``).
 """
 
@@ -57,7 +58,7 @@ def creativity_figure(task: str, runs: Sequence[Run]) -> Figure:
     ax.set_yticks(range(int(SCALE[0]), int(SCALE[1]) + 1))
     ax.set_ylabel(metric_title(KEY))
     _legend(fig, [ax])
-    _title(fig, f"{task}: creativity index by format (bars: mean over prompts)")
+    _title(fig, f"{task}: creativity index by format (bars: mean over texts)")
     return fig
 
 
