@@ -8,9 +8,8 @@ question (paper: N = 5, k = 5), scored by top-1 accuracy and pass@N. Data:
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
-from inspect_ai.dataset import Sample, json_dataset
+from inspect_ai.dataset import FieldSpec, Sample, json_dataset
 
 from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
@@ -20,18 +19,14 @@ from vs_bench.tasks._family import DATA, family
 QUESTIONS_FILE = DATA / "simpleqa.jsonl"
 
 
-def _sample(row: dict[str, Any]) -> Sample:
-    return Sample(
-        input=row["question"],
-        target=row["answer"],
-        metadata={"topic": row["topic"], "answer_type": row["answer_type"]},
-    )
+# a row: the question, its gold answer (the target), topic and answer type (metadata)
+FIELDS = FieldSpec(input="question", target="answer", metadata=["topic", "answer_type"])
 
 
 @cache
 def dataset() -> tuple[Sample, ...]:
     """The questions as samples (ids 1, 2, ... in file order), read by Inspect's reader."""
-    return tuple(json_dataset(str(QUESTIONS_FILE), _sample, auto_id=True))
+    return tuple(json_dataset(str(QUESTIONS_FILE), FIELDS, auto_id=True))
 
 
 @cache
