@@ -16,7 +16,10 @@ from scipy import stats
 
 from vs_bench.analysis.inference import compare, diversity_interval, kl_interval
 from vs_bench.analysis.stats import (
+    _PRECISION,
     _el_ratio,
+    _el_solve,
+    _ElIntervals,
     _noncentrality_bounds,
     _pseudo_values,
     diversity_estimate,
@@ -197,6 +200,81 @@ def test_empirical_likelihood_ratio_matches_a_direct_solution() -> None:
     assert ratios[0] == pytest.approx(expected)
     assert ratios[1] == pytest.approx(0.0, abs=1e-12)
     assert ratios[2] == np.inf
+
+
+def _grid_el_interval(v: np.ndarray, alpha: float) -> tuple[float, float]:
+    """The former method, kept as the reference: each bound bracketed on a 33-point grid
+    from the mean to the edge, refined 4 times in the bracketing cell, the outer end kept
+    (to (mean → edge)·32^-4 = ·2^-20)."""
+    critical = float(stats.f.ppf(1.0 - 2.0 * alpha, 1, v.size - 1))
+    near = np.array([v.mean(), v.mean()])
+    far = np.array([v.min(), v.max()])
+    steps = np.linspace(0.0, 1.0, 33)
+    for _ in range(4):
+        grid = near[:, None] + steps[None, :] * (far - near)[:, None]
+        beyond = _el_ratio(v, grid.ravel()).reshape(grid.shape) > critical
+        first = np.argmax(beyond, axis=1)
+        near, far = grid[[0, 1], first - 1], grid[[0, 1], first]
+    return float(far[0]), float(far[1])
+
+
+def _pseudo_value_sets() -> list[np.ndarray]:
+    """Jackknife pseudo-values of diversity (3 to 30 texts, spread and collapsed), and
+    skewed, tied and two-valued samples."""
+    rng = np.random.default_rng(13)
+    found = [
+        _pseudo_values(pairwise_distances(clusters(rng, n, weights)))
+        for n in (3, 5, 10, 30)
+        for weights in (np.full(4, 0.25), np.array([0.85, 0.05, 0.05, 0.05]))
+    ]
+    return found + [rng.exponential(size=12) ** 2, np.repeat([1.0, 2.0, 4.0], [5, 3, 1]),
+                    np.array([0.0, 0.0, 0.0, 1.0])]
+
+
+LEVELS_ALPHA = (5e-5, 1e-3, 0.025, 0.1, 0.25, 0.45)  # one-sided α, the levels 1 − 2α
+
+
+def test_el_bounds_agree_with_the_grid_method() -> None:
+    # both keep the outer end of a bracket of width <= (mean → edge)·2^-20 around the same
+    # bound: they differ by less than that (1e-9 of it for rounding); all prompts in one
+    # table, so rows of different lengths share the padded block
+    sets = _pseudo_value_sets()
+    intervals = _ElIntervals(sets)
+    for alpha in LEVELS_ALPHA:
+        found = intervals.bounds(alpha)
+        for v, (lo, hi) in zip(sets, found, strict=True):
+            ref_lo, ref_hi = _grid_el_interval(v, alpha)
+            tolerance = _PRECISION * (1 + 1e-9) * np.array([v.mean() - v.min(),
+                                                           v.max() - v.mean()])
+            assert abs(lo - ref_lo) <= tolerance[0], (alpha, v)
+            assert abs(hi - ref_hi) <= tolerance[1], (alpha, v)
+
+
+def test_el_bounds_err_wide_within_their_precision() -> None:
+    # −2 log R exceeds the F critical value at each bound and not (mean → edge)·2^-20
+    # further in: the bound lies outside the exact interval, by at most that
+    sets = _pseudo_value_sets()
+    intervals = _ElIntervals(sets)
+    for alpha in LEVELS_ALPHA:
+        for v, (lo, hi) in zip(sets, intervals.bounds(alpha), strict=True):
+            critical = stats.f.ppf(1 - 2 * alpha, 1, v.size - 1)
+            inward = _PRECISION * np.array([v.mean() - v.min(), v.max() - v.mean()])
+            outside = _el_ratio(v, np.array([lo, hi]))
+            inside = _el_ratio(v, np.array([lo + inward[0], hi - inward[1]]))
+            assert np.all(outside > critical) and np.all(inside <= critical), (alpha, v)
+            assert v.min() <= lo < v.mean() < hi <= v.max()
+
+
+def test_el_ratio_slope_is_minus_2n_lambda() -> None:
+    # the table's slopes (for its interpolant): d(−2 log R)/dθ = −2nλ, against a central
+    # difference (error O(h²) ~ 1e-10 relative)
+    v = np.random.default_rng(14).exponential(size=9)
+    thetas = np.quantile(v, [0.2, 0.45, 0.7, 0.9])
+    h = 1e-5
+    ratio, lam = _el_solve(v[None, :] - thetas[:, None])
+    numeric = (_el_ratio(v, thetas + h) - _el_ratio(v, thetas - h)) / (2 * h)
+    assert np.all(np.isfinite(ratio))
+    assert -2 * v.size * lam == pytest.approx(numeric, rel=1e-6)
 
 
 # --- small simulations --------------------------------------------------------------------
