@@ -338,11 +338,13 @@ def test_random_python_runs_every_persuasion_key_and_pools_them() -> None:
 
 
 @needs_embedder
-def test_random_python_donates_like_the_humans() -> None:
-    # direct format: each dialogue's donation is one draw from the 982 human ones, so the
-    # KS statistic stays under its 0.1% critical value, sqrt(-ln(0.0005) / 2) * sqrt((n + m)
-    # / (n m)) (asymptotic; conservative for these discrete values)
-    log = run("persuasion_direct", task_args={"limit": 60})
+@pytest.mark.parametrize("fmt", ["direct", "vs_standard"])
+def test_random_python_donates_like_the_humans(fmt: str) -> None:
+    # each dialogue's donation is one draw from the 982 human ones (in vs_standard the one
+    # of k i.i.d. candidates kept by their stated shares 1/k), so the KS statistic stays
+    # under its 0.1% critical value, sqrt(-ln(0.0005) / 2) * sqrt((n + m) / (n m))
+    # (asymptotic; conservative for these discrete values)
+    log = run(f"persuasion_{fmt}", task_args={"limit": 60})
     metrics = run_metrics(log)
     n, m = 60, 982
     critical = math.sqrt(-math.log(0.0005) / 2) * math.sqrt((n + m) / (n * m))

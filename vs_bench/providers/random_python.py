@@ -2,7 +2,8 @@
 
 It draws answers i.i.d. from the sample's reference answer set (uniformly, or by
 the set's weights) with Python's ``random`` module and states each answer's true
-probability. The request tells it both what to answer and how: the vs_bench solver
+probability (in a dialogue, which keeps one candidate by its stated probability, each
+candidate's share of the list instead). The request tells it both what to answer and how: the vs_bench solver
 puts the reply shape, the count and the sample's reference (``vs_bench.ideal``) on
 the messages' metadata, so no prompt wording is parsed. It is the reference row of
 every leaderboard and the model of the offline tests.
@@ -96,9 +97,11 @@ class RandomPythonAPI(ModelAPI):
                 texts = [rng.choice(answers.canonical) for _ in range(request.count)]
             else:
                 texts = rng.choices(answers.canonical, reference, k=request.count)
-            choices.append(
-                request.render(texts, [reference[answers.canonical.index(t)] for t in texts])
+            stated = (
+                [1.0 / len(texts)] * len(texts) if request.one_kept
+                else [reference[answers.canonical.index(t)] for t in texts]
             )
+            choices.append(request.render(texts, stated))
         return _output(choices, input)
 
 
@@ -197,6 +200,10 @@ class _Request:
     count: int
     field: str | None  # key of the verbalized probability
     reasoning: bool
+    # a dialogue keeps one candidate by its stated probability (vs_bench.dialogue): the
+    # i.i.d. candidates then state 1/count each, so the one kept is a draw from the
+    # reference; stating their true probabilities would favour the common answers twice
+    one_kept: bool = False
 
     def render(self, texts: list[str], probabilities: float | list[float]) -> str:
         """The reply; ``probabilities``: one for every text, or each text's own."""
@@ -235,5 +242,6 @@ def sampler_request(messages: list[ChatMessage]) -> tuple[_Request, AnswerSet]:
             "requests of the vs_bench tasks (their messages carry the reference)"
         )
     reply = last["reply"]
-    request = _Request(reply["shape"], int(reply["count"]), reply["field"], reply["reasoning"])
+    request = _Request(reply["shape"], int(reply["count"]), reply["field"], reply["reasoning"],
+                       bool(reply.get("one_kept", False)))
     return request, answers_of(ideal)
