@@ -1,5 +1,5 @@
 """Coverage and false-positive rate of the report's statistics (vs_bench.analysis.stats,
-vs_bench.analysis.resampling), for every kind of primary metric.
+vs_bench.analysis.inference), for every kind of primary metric.
 
 Simulates known samplers and counts how often the 95% intervals contain the true value,
 how often the comparisons reject at p < 0.05 when both formats sample alike, and whether
@@ -27,6 +27,8 @@ bound of 5% for the replicate count. Prints a markdown table with PASS/FAIL per 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -125,7 +127,7 @@ def counts_of(ps: Sequence[np.ndarray], n: int, rng: Rng) -> list[np.ndarray]:
 
 def zipf(k: int, exponent: float) -> np.ndarray:
     p = 1.0 / np.arange(1, k + 1) ** exponent
-    return p / p.sum()
+    return np.asarray(p / p.sum())
 
 
 def stress_rows(replicates: int, rng: Rng) -> list[Row]:
@@ -215,7 +217,7 @@ class ClusterSampler:
     def texts(self, n: int, rng: Rng) -> np.ndarray:
         which = rng.choice(CLUSTERS, size=n, p=self.weights)
         noise = 0.5 * rng.normal(size=(n, DIMENSIONS)) / np.sqrt(DIMENSIONS)
-        return self.centres[which] + noise
+        return np.asarray(self.centres[which] + noise)
 
     def truth(self, rng: Rng) -> float:
         h = pairwise_distances(self.texts(TRUTH_TEXTS, rng))
@@ -357,7 +359,9 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     start = time.perf_counter()
     tests = "" if args.stress else f", {args.resamples} bootstrap resamples per TV interval"
-    print(f"Nominal level 95%, seed {args.seed}{tests}.\n")
+    print(f"Nominal level 95%, seed {args.seed}, {args.replicates} replicates{tests}; "
+          f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs ({platform.processor() or '?'}, "
+          f"Python {platform.python_version()}).\n")
     print("| statistic | setting | replicates | figure | rate | target | result |")
     print("|---|---|---:|---|---:|---:|---|", flush=True)
     sections = [stress_rows] if args.stress else [
@@ -380,9 +384,10 @@ def main() -> None:
     ks = [collapsed(k) for k in SUPPORTS]
     kl_time = seconds_per_call(lambda: compare(kl_interval(counts_of(ks, 600, rng)),
                                                kl_interval(counts_of(ks, 600, rng))))
-    texts = [rng.normal(size=(30, 384)) for _ in range(3)]
-    div_time = seconds_per_call(lambda: compare(diversity_interval(texts),
-                                                diversity_interval(texts)))
+    # two formats alike (texts sharing a direction), so that p's inversion runs in full
+    texts = [[rng.normal(size=(30, 384)) + 0.3 for _ in range(3)] for _ in range(2)]
+    div_time = seconds_per_call(lambda: compare(diversity_interval(texts[0]),
+                                                diversity_interval(texts[1])))
     print(
         f"Time per comparison: KL (3 prompts, K=6,10,50, N=600) {kl_time:.2f} s; semantic "
         f"diversity (3 prompts x 30 texts per side, 384 dimensions) {div_time:.2f} s."

@@ -79,8 +79,9 @@ _NEWTON_STEPS = 25  # for λ of the empirical likelihood (quadratic convergence)
 # mean to each edge; a bound errs wide by at most (mean → edge)·_PRECISION, as the former
 # 4 rounds of 33-point grids (32^-4); _GRID points per round where the table's
 # interpolant is not confirmed; _CUBIC_STEPS of Newton place the crossing in a cell
-_TABLE, _PRECISION, _GRID, _CUBIC_STEPS = 256, 2.0**-20, 33, 6
+_TABLE, _PRECISION, _GRID, _CUBIC_STEPS = 256, 2.0**-20, 33, 4
 _BLOCK = 1 << 18  # elements of v − θ per block of the ratio's evaluation (memory)
+_STEPS = np.linspace(0.0, 1.0, _GRID)
 
 
 @dataclass(frozen=True)
@@ -338,13 +339,14 @@ class _ElIntervals:
         for _ in range(_CUBIC_STEPS):
             slope = m0 + t * (2.0 * c2 + t * 3.0 * c3)
             value = r0 + t * (m0 + t * (c2 + t * c3)) - critical
-            t = np.clip(np.where(slope > 0, t - value / np.where(slope > 0, slope, 1.0), t),
-                        0.0, 1.0)
+            moved = np.where(slope > 0, t - value / np.where(slope > 0, slope, 1.0), t)
+            t = np.minimum(np.maximum(moved, 0.0), 1.0)
         # the ratio at ± half the tolerance around it narrows the bracket [lower, upper]
         # in t (the ratio is monotone there), to the tolerance where both sides hold
         usable = np.flatnonzero(np.isfinite(r1) & np.isfinite(m1))  # not before an edge
         half = 0.5 * (1.0 - 1e-6) * self._tolerance[usable] / np.abs(step[usable])
-        probes = np.clip(np.stack([t[usable] - half, t[usable] + half]), 0.0, 1.0)
+        probes = np.minimum(np.maximum(np.stack([t[usable] - half, t[usable] + half]), 0.0),
+                            1.0)
         at = inner[usable] + probes * step[usable]
         lam = self._lam[usable, first[usable] - 1] + probes * (
             self._lam[usable, first[usable]] - self._lam[usable, first[usable] - 1])
@@ -360,13 +362,12 @@ class _ElIntervals:
                 ) -> FloatArray:
         """Brackets [inner, outer] of every bound (ratio <= / > critical at the ends)
         narrowed on 33-point grids to the tolerance, as the former method; the outer ends."""
-        steps = np.linspace(0.0, 1.0, _GRID)
         while True:
             # (the slack: a bracket of exactly the tolerance, up to rounding, is done)
             wide = np.flatnonzero(np.abs(outer - inner) > self._tolerance * (1.0 + 1e-9))
             if not wide.size:
                 return outer
-            grid = inner[wide, None] + steps * (outer - inner)[wide, None]
+            grid = inner[wide, None] + _STEPS * (outer - inner)[wide, None]
             ratio = self._solve(np.repeat(wide, _GRID), grid.ravel())[0].reshape(grid.shape)
             first = np.maximum(np.argmax(ratio > critical[wide, None], axis=1), 1)
             rows = np.arange(wide.size)
