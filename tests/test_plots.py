@@ -12,6 +12,7 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import read_eval_log
 from matplotlib import image
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
@@ -22,7 +23,8 @@ from tests.utils.fixture_logs import HIGHS, distinct_colours, make_logs
 from vs_bench._registry import TASKS
 from vs_bench.analysis import plots
 from vs_bench.analysis.leaderboard import build
-from vs_bench.analysis.runs import Run, load_runs
+from vs_bench.analysis.runs import PromptDraws, Run, load_runs
+from vs_bench.answer_set import AnswerSet
 
 # its module fixture is costly: one worker builds it once (pyproject: --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("fixture_logs")
@@ -233,3 +235,113 @@ def test_plot_draws_donations_and_the_creativity_index_for_logs_that_have_them(
     # one figure of each kind: the persuasion runs have no creativity index, the poem
     # run no donations
     assert len([n for n in written if n.startswith(("donations_", "creativity_"))]) == 4
+
+
+# ---------------------------------------------------------------------------- layout (issue 19)
+
+
+def _panel(fig: Figure, title: str) -> Axes:
+    (ax,) = [a for a in fig.axes if a.get_title() == title]
+    return ax
+
+
+def test_value_labels_sit_above_their_whiskers_inside_the_panel(runs: list[Run]) -> None:
+    fig = plots.bars_figure(build(runs), "dice n=30")
+    FigureCanvasAgg(fig).draw()
+    ax = _panel(fig, "KL (Miller-Madow) (lower is better)")
+    checked = 0
+    for container in _bar_containers(fig)[0]:
+        assert container.errorbar is not None
+        (segments,) = container.errorbar.lines[2]
+        labels = [t for t in ax.texts if t.get_text()]
+        for segment in segments.get_segments():
+            x, top = segment[:, 0].max(), segment[:, 1].max()  # the whisker's cap
+            cap = ax.transData.transform((x, top))
+            # the label of this bar: the one centred on its x
+            (label,) = [t for t in labels if abs(t.get_window_extent().x0
+                                                 + t.get_window_extent().width / 2 - cap[0]) < 1]
+            box = label.get_window_extent()
+            assert box.y0 >= cap[1] + 2, (box, cap)  # clears the cap by > its line width
+            assert box.y1 <= ax.bbox.y1 and box.y0 >= ax.bbox.y0  # inside the panel
+            checked += 1
+    assert checked == 2  # two models, one format
+
+
+def test_an_all_zero_panel_gets_a_unit_axis(runs: list[Run]) -> None:
+    fig = plots.bars_figure(build(runs), "dice n=30")
+    ax = _panel(fig, "parse fail. (lower is better)")
+    heights = [p.get_height() for c in ax.containers if isinstance(c, BarContainer) for p in c]
+    assert heights and all(h == 0 for h in heights)
+    assert ax.get_ylim() == (0.0, 1.0)
+    assert [t.get_text() for t in ax.texts] == ["0"] * len(heights)
+
+
+def test_chi2_p_is_on_a_log_axis_that_shows_the_collapsed_value(runs: list[Run]) -> None:
+    fig = plots.bars_figure(build(runs), "dice n=30")
+    ax = _panel(fig, "chi2 p (higher is better)")
+    heights = [p.get_height() for c in ax.containers if isinstance(c, BarContainer) for p in c]
+    assert min(heights) < 1e-20 < 0.01 < max(heights)  # the collapsed model beside uniform
+    low, high = ax.get_ylim()
+    assert ax.get_yscale() == "log" and low < min(heights) and high > max(heights)
+    # the curves: a log axis whose range holds every mean
+    group = [r for r in runs if r.task == "dice n=30" and r.model == "scripted/collapsed"]
+    data = plots.sample_size_curves(group)
+    curve_fig = plots.sample_size_figure("dice", data.curves, data.answer_sizes, data.sizes)
+    (chi2,) = [a for a in curve_fig.axes if a.get_title() == "chi2 p (higher is better)"]
+    means = np.concatenate([line.get_ydata() for line in chi2.get_lines()])
+    assert chi2.get_yscale() == "log" and chi2.get_ylim()[0] <= means.min() < 1e-20
+
+
+def test_the_sample_size_curve_reaches_every_logged_draw(runs: list[Run]) -> None:
+    group = [r for r in runs if r.task == "rand_num n=20" and r.model == "random/python"]
+    drawn = min(len(d.texts) for r in group for d in r.draws)
+    assert drawn == 80 > max(plots.SIZES)  # 4 epochs x 20 draws, pooled
+    data = plots.sample_size_curves(group)
+    assert data.sizes == [*plots.SIZES, 80]
+    fig = plots.sample_size_figure("rand_num", data.curves, data.answer_sizes, data.sizes,
+                                   rarefied=data.rarefied)
+    for ax in fig.axes[:3]:
+        curves = [line for line in ax.get_lines() if line.get_label() in {r.format for r in group}]
+        assert len(curves) == len(group)
+        assert all(max(line.get_xdata()) == 80 for line in curves), ax.get_title()
+        assert ax.get_xlim()[1] >= 80 and "80" in [t.get_text() for t in ax.get_xticklabels()]
+    # fewer draws than the largest default size: the sizes below them, then all of them
+    dice = [r for r in runs if r.task == "dice n=30" and r.model == "random/python"]
+    assert plots.sample_size_curves(dice).sizes == [1, 3, 5, 10, 30]
+
+
+def test_tuning_lines_with_equal_values_stay_visible(runs: list[Run]) -> None:
+    from dataclasses import replace
+
+    from vs_bench.analysis.tuning import tuning_figure
+
+    base = next(r for r in runs if r.task == "rand_num n=20" and r.model == "random/python")
+    swept = [replace(base, format=fmt, parameters={"tail": tail})
+             for fmt in ("vs_standard", "vs_cot", "vs_multi") for tail in ("0.2", "1")]
+    fig = tuning_figure("rand_num", "tail", swept)
+    for ax in fig.axes:
+        lines = ax.get_lines()
+        assert len(lines) == 3
+        # the same values: every line lies on the others ...
+        assert all(np.array_equal(a.get_ydata(), lines[0].get_ydata()) for a in lines)
+        # ... so each has its own marker and dash, hollow, and each drawn later a smaller
+        # marker than those under it, which stay visible around it
+        assert len({(a.get_marker(), a.get_linestyle()) for a in lines}) == 3
+        assert all(a.get_markerfacecolor() == "none" for a in lines)
+        sizes = [a.get_markersize() for a in lines]
+        assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == 3
+
+
+def test_histogram_tick_labels_do_not_overlap() -> None:
+    states = ["Massachusetts", "Pennsylvania", "Connecticut", "North Carolina", "South Dakota",
+              "West Virginia", "New Hampshire", "Mississippi", "Rhode Island", "Washington",
+              "California"]
+    draws = PromptDraws("Name a US state.", AnswerSet.of_labels(states),
+                        [s for i, s in enumerate(states) for _ in range(i + 1)])
+    fig = plots.histogram_figure("open_qa", [("direct", draws), ("vs_standard", draws)])
+    FigureCanvasAgg(fig).draw()
+    for ax in (a for a in fig.axes if a.get_visible()):
+        boxes = sorted((t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()),
+                       key=lambda b: b.x0)
+        assert len(boxes) == len(states)
+        assert all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:], strict=False))

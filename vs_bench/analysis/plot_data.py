@@ -119,10 +119,11 @@ class SampleSizeCurves:
 
 
 def sample_size_curves(runs: Sequence[Run], sizes: Sequence[int] = SIZES) -> SampleSizeCurves:
-    """The curves of ``runs`` (one model, one task, runs with draws) at ``sizes``, which
-    reach the fewest draws logged (100 draws: up to 100, not 50)."""
+    """The curves of ``runs`` (one model, one task, runs with draws) at the ``sizes`` the
+    fewest draws logged allow, and at that number itself, so that a curve ends at all the
+    draws (100 logged: up to 100, not 50; 30 logged: up to 30, not 10)."""
     most = min(len(d.texts) for r in runs for d in r.draws)
-    chosen = sorted({*sizes, most}) if most > max(sizes) else list(sizes)
+    chosen = sorted({s for s in sizes if s <= most} | {most}) if most else list(sizes)
     return SampleSizeCurves(
         chosen,
         [(r.format, subsample(r.draws, chosen)) for r in runs],

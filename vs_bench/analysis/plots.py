@@ -12,18 +12,24 @@ Every figure is written as PNG and SVG under a name that says what it shows.
 from __future__ import annotations
 
 import math
-import textwrap
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from matplotlib import rc_context
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from vs_bench.analysis import homogeneity
+from vs_bench.analysis.figure_layout import (
+    _empty,
+    _short,
+    fit_value_axis,
+    unclash_xticks,
+    value_labels,
+)
+from vs_bench.analysis.figure_layout import _legend as _legend  # re-exported (persuasion_plots,
+from vs_bench.analysis.figure_layout import _title as _title  # creativity_plots)
+from vs_bench.analysis.figure_layout import save as save
 from vs_bench.analysis.leaderboard import Leaderboard, Row, build
 from vs_bench.analysis.plot_data import REPEATS as REPEATS
 from vs_bench.analysis.plot_data import SEED as SEED
@@ -42,7 +48,6 @@ from vs_bench.analysis.runs import IDEAL_MODEL, PromptDraws, Run, load_runs
 from vs_bench.formats import FORMATS
 
 CURVE_KEYS = ("kl", "coverage", "chi2_p")
-MAX_LABEL = 14
 
 
 # ---------------------------------------------------------------------------- figures
@@ -79,6 +84,7 @@ def histogram_figure(title: str, panels: Sequence[tuple[str, PromptDraws]]) -> F
         ax.set_visible(False)
     _legend(fig, axes)
     _title(fig, title)
+    unclash_xticks(fig, axes[: len(panels)])
     return fig
 
 
@@ -101,6 +107,7 @@ def bars_figure(board: Leaderboard, task: str) -> Figure:
     whiskers = False
     for ax, key in zip(axes, keys, strict=False):
         shown = False
+        tops: list[float] = []  # each bar's whisker top, else its value
         for j, model in enumerate(models):
             values: list[float] = []
             errors: tuple[list[float], list[float]] = ([], [])
@@ -112,20 +119,18 @@ def bars_figure(board: Leaderboard, task: str) -> Figure:
                 # NaN: no whisker at all where there is no interval
                 errors[0].append(value - low if low is not None else math.nan)
                 errors[1].append(high - value if high is not None else math.nan)
+                tops.append(value if high is None else max(value, high))
             ci = not all(math.isnan(e) for e in errors[0])
             whiskers |= ci
             bars = ax.bar(np.arange(len(formats)) + (j - (len(models) - 1) / 2) * width, values,
                           width, yerr=errors if ci else None, capsize=2 if ci else 0,
                           hatch="//" if model == IDEAL_MODEL else None,
                           label=f"{model} (ideal)" if model == IDEAL_MODEL else model)
-            # the value on each bar: a bar of height 0 is otherwise no bar at all
-            ax.bar_label(bars, ["" if math.isnan(v) else f"{v:.3g}" for v in values],
-                         fontsize=7, padding=1)
+            value_labels(ax, bars, values)
             shown |= not all(math.isnan(v) for v in values)
         ax.set_xticks(range(len(formats)), formats, rotation=30, ha="right", fontsize=8)
         ax.set_title(metric_title(key), fontsize=10)
-        if shown and ax.get_ylim()[1] <= 1e-12:  # all zero: a unit axis, not ±0.04
-            ax.set_ylim(0.0, 1.0)
+        fit_value_axis(ax, tops, log=key == "chi2_p")
         if not shown:
             _empty(ax, _why_empty(key))
     for ax in axes[len(keys):]:
@@ -155,27 +160,6 @@ def _why_empty(key: str) -> str:
     if key.startswith("calib_"):
         return "no stated probabilities: only the VS formats state them"
     return "undefined in every run (e.g. no valid draw)"
-
-
-def _empty(ax: Axes, reason: str) -> None:
-    ax.text(0.5, 0.5, "\n".join(textwrap.wrap(reason, 36)), transform=ax.transAxes,
-            ha="center", va="center", fontsize=9, color="#555555")
-
-
-def _title(target: Figure | Axes, text: str, fontsize: float = 12) -> None:
-    """A title wrapped to the width of its figure or panel, so that none is cut."""
-    figure = target if isinstance(target, Figure) else target.get_figure(root=True)
-    assert isinstance(figure, Figure)
-    inches = figure.get_figwidth()
-    if isinstance(target, Axes):
-        inches *= target.get_position().width
-    # an average glyph of a proportional font is ~0.55 em wide
-    chars = max(20, int(inches * 72 / (0.55 * fontsize)))
-    lines = [w for line in text.splitlines() for w in textwrap.wrap(line, chars) or [""]]
-    if isinstance(target, Figure):
-        target.suptitle("\n".join(lines), fontsize=fontsize)
-    else:
-        target.set_title("\n".join(lines), fontsize=fontsize)
 
 
 def sample_size_figure(
@@ -299,30 +283,6 @@ def homogeneity_figure(task: str, results: Sequence[homogeneity.Homogeneity]) ->
     fig.suptitle(f"{task}: similarity of responses to the same prompt\n"
                  "across models (off the diagonal), within a model (diagonal)")
     return fig
-
-
-def _legend(fig: Figure, axes: Iterable[Axes]) -> None:
-    """One legend for all panels, below them, so that it hides no bar or line."""
-    entries: dict[str, Artist] = {}
-    for ax in axes:
-        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            entries.setdefault(label, handle)
-    fig.legend(list(entries.values()), list(entries), loc="outside lower center",
-               ncols=min(len(entries), 4), fontsize=8)
-
-
-def _short(text: str, limit: int = MAX_LABEL) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def save(fig: Figure, out_dir: Path, stem: str) -> list[Path]:
-    """Write ``stem.png`` and ``stem.svg``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.svg"]
-    fig.savefig(paths[0], dpi=130)
-    with rc_context({"svg.fonttype": "none"}):  # text stays text: searchable, smaller
-        fig.savefig(paths[1])
-    return paths
 
 
 # ---------------------------------------------------------------------------- from logs

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from vs_bench.analysis.figure_layout import _legend, save
 from vs_bench.analysis.leaderboard import METRICS
-from vs_bench.analysis.plots import _legend, save
 from vs_bench.analysis.render import metric_title, slug
 from vs_bench.analysis.runs import IDEAL_MODEL, Run
 from vs_bench.formats import FORMATS
@@ -85,8 +85,8 @@ def tuning_figure(family: str, parameter: str, runs: Sequence[Run]) -> Figure:
             color = f"C{index % 10}"
             placed = sorted((x, r.metrics.get(key, math.nan)) for x, r in points if x is not None)
             if placed:
-                ax.plot([x for x, _ in placed], [y for _, y in placed], marker="o", color=color,
-                        label=label)
+                ax.plot([x for x, _ in placed], [y for _, y in placed], color=color,
+                        label=label, **line_style(index, len(lines)))
             for x, run in points:
                 if x is None and key in run.metrics:
                     ax.axhline(run.metrics[key], color=color, linestyle="--",
@@ -100,6 +100,20 @@ def tuning_figure(family: str, parameter: str, runs: Sequence[Run]) -> Figure:
     _legend(fig, axes)
     fig.suptitle(f"{family}: metrics against {parameter} (tuning curve)")
     return fig
+
+
+MARKERS = "osD^vP*X"
+DASHES = ("-", "--", "-.", ":")
+
+
+def line_style(index: int, count: int) -> dict[str, object]:
+    """Line ``index`` of ``count``: its own marker and dash, hollow, earlier lines' markers
+    larger, so that lines with equal values (the ideal sampler in every format) stay
+    visible one inside the other instead of the last hiding the rest."""
+    return {"marker": MARKERS[index % len(MARKERS)], "linestyle": DASHES[index % len(DASHES)],
+            "markerfacecolor": "none",
+            "markersize": 4.0 + 10.0 * (count - 1 - index) / max(1, count - 1),
+            "linewidth": 1.0 + 0.6 * (count - 1 - index) / max(1, count - 1)}
 
 
 def tuning_figures(runs: Sequence[Run], out_dir: str | Path) -> list[Path]:
