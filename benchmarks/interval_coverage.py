@@ -360,8 +360,8 @@ def main() -> None:
     start = time.perf_counter()
     tests = "" if args.stress else f", {args.resamples} bootstrap resamples per TV interval"
     print(f"Nominal level 95%, seed {args.seed}, {args.replicates} replicates{tests}; "
-          f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs ({platform.processor() or '?'}, "
-          f"Python {platform.python_version()}).\n")
+          f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs ({platform.machine()}), "
+          f"Python {platform.python_version()}.\n")
     print("| statistic | setting | replicates | figure | rate | target | result |")
     print("|---|---|---:|---|---:|---:|---|", flush=True)
     sections = [stress_rows] if args.stress else [
