@@ -23,6 +23,7 @@ from tests.utils.fixture_logs import HIGHS, distinct_colours, make_logs
 from vs_bench._registry import TASKS
 from vs_bench.analysis import plots
 from vs_bench.analysis.leaderboard import build
+from vs_bench.analysis.plot_data import sample_size_curves
 from vs_bench.analysis.runs import PromptDraws, Run, load_runs
 from vs_bench.answer_set import AnswerSet
 
@@ -285,7 +286,7 @@ def test_chi2_p_is_on_a_log_axis_that_shows_the_collapsed_value(runs: list[Run])
     assert ax.get_yscale() == "log" and low < min(heights) and high > max(heights)
     # the curves: a log axis whose range holds every mean
     group = [r for r in runs if r.task == "dice n=30" and r.model == "scripted/collapsed"]
-    data = plots.sample_size_curves(group)
+    data = sample_size_curves(group)
     curve_fig = plots.sample_size_figure("dice", data.curves, data.answer_sizes, data.sizes)
     (chi2,) = [a for a in curve_fig.axes if a.get_title() == "chi2 p (higher is better)"]
     means = np.concatenate([line.get_ydata() for line in chi2.get_lines()])
@@ -296,18 +297,18 @@ def test_the_sample_size_curve_reaches_every_logged_draw(runs: list[Run]) -> Non
     group = [r for r in runs if r.task == "rand_num n=20" and r.model == "random/python"]
     drawn = min(len(d.texts) for r in group for d in r.draws)
     assert drawn == 80 > max(plots.SIZES)  # 4 epochs x 20 draws, pooled
-    data = plots.sample_size_curves(group)
+    data = sample_size_curves(group)
     assert data.sizes == [*plots.SIZES, 80]
     fig = plots.sample_size_figure("rand_num", data.curves, data.answer_sizes, data.sizes,
                                    rarefied=data.rarefied)
     for ax in fig.axes[:3]:
         curves = [line for line in ax.get_lines() if line.get_label() in {r.format for r in group}]
         assert len(curves) == len(group)
-        assert all(max(line.get_xdata()) == 80 for line in curves), ax.get_title()
+        assert all(np.max(np.asarray(line.get_xdata())) == 80 for line in curves), ax.get_title()
         assert ax.get_xlim()[1] >= 80 and "80" in [t.get_text() for t in ax.get_xticklabels()]
     # fewer draws than the largest default size: the sizes below them, then all of them
     dice = [r for r in runs if r.task == "dice n=30" and r.model == "random/python"]
-    assert plots.sample_size_curves(dice).sizes == [1, 3, 5, 10, 30]
+    assert sample_size_curves(dice).sizes == [1, 3, 5, 10, 30]
 
 
 def test_tuning_lines_with_equal_values_stay_visible(runs: list[Run]) -> None:
