@@ -346,3 +346,18 @@ def test_histogram_tick_labels_do_not_overlap() -> None:
                        key=lambda b: b.x0)
         assert len(boxes) == len(states)
         assert all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:], strict=False))
+
+
+def test_a_chi2_p_that_underflowed_to_0_stays_on_the_log_axis() -> None:
+    from vs_bench.analysis.figure_layout import P_FLOOR
+
+    labels = [f"answer {i}" for i in range(50)]
+    draws = PromptDraws("Name one.", AnswerSet.of_labels(labels), ["answer 0"] * 100)
+    curve = plots.subsample([draws], [1, 10, 100], repeats=5)
+    assert np.all(curve[100]["chi2_p"] == 0)  # chi2 = 4900 on 49 df: below a double's range
+    fig = plots.sample_size_figure("collapsed", [("direct", curve)], [50], [1, 10, 100], 5)
+    (ax,) = [a for a in fig.axes if a.get_title() == "chi2 p (higher is better)"]
+    (line,) = [li for li in ax.get_lines() if li.get_label() == "direct"]
+    assert list(line.get_xdata()) == [1, 10, 100]  # no point dropped by the log axis
+    y = np.asarray(line.get_ydata())
+    assert y[-1] == P_FLOOR and np.all(y > 0) and ax.get_ylim()[0] <= P_FLOOR

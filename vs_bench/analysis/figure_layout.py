@@ -22,6 +22,7 @@ MAX_LABEL = 14
 LABEL_PADDING = 3.0  # points between a whisker's cap (or a bar's top) and its value label
 HEADROOM = 0.15  # share of the y range kept above the highest whisker for its label
 LOG_DECADES = 3.0  # a panel whose positive values span more decades than this is log-scaled
+P_FLOOR = 1e-300  # a p-value that underflowed to 0 (chi2 of 100 equal draws, K=50) is drawn here
 
 
 def value_labels(ax: Axes, bars: BarContainer, values: Sequence[float]) -> None:
@@ -39,7 +40,7 @@ def fit_value_axis(ax: Axes, tops: Sequence[float], log: bool = False) -> None:
     finite = [t for t in tops if not math.isnan(t)]
     if not finite:
         return
-    positive = [t for t in finite if t > 0]
+    positive = [max(t, P_FLOOR) for t in finite if t >= 0]
     if all(t == 0 for t in finite):
         ax.set_ylim(0.0, 1.0)
     elif log and len(positive) == len(finite) and (

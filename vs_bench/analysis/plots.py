@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from vs_bench.analysis import homogeneity
 from vs_bench.analysis.figure_layout import (
+    P_FLOOR,
     _empty,
     _short,
     fit_value_axis,
@@ -182,6 +183,8 @@ def sample_size_figure(
         xs = sorted(curve)
         for ax, key in zip(axes, CURVE_KEYS, strict=True):
             summary = [summarise(curve[x][key]) for x in xs]
+            if key == "chi2_p":  # on a log axis: p = 0 (underflow) at the floor, not dropped
+                summary = [{k: max(v, P_FLOOR) for k, v in s.items()} for s in summary]
             if key == "coverage" and rarefied and name in rarefied:
                 line = ax.plot(*rarefied[name], label=name)[0]
             else:
