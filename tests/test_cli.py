@@ -20,9 +20,6 @@ from vs_bench import cli, preflight
 from vs_bench._registry import TASKS
 from vs_bench.errors import VsBenchError
 
-# its module fixture is costly: one worker builds it once (pyproject: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("cli")
-
 COMMANDS = (
     "run",
     "list",

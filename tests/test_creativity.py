@@ -42,9 +42,6 @@ from vs_bench.scorers.creativity import (
 )
 from vs_bench.tasks._family import canned_texts
 
-# its module fixture is costly: one worker builds it once (pyproject: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("creativity")
-
 pytest.importorskip("infini_gram", reason="needs the corpus extra (infini-gram)")
 
 CORPUS = Path(__file__).parent / "data" / "corpus"

@@ -91,14 +91,8 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("docs-run")
 
 
-# a page's blocks share its folder and run in order: one worker takes the page
-RUN_BLOCKS = [
-    pytest.param(b, id=b.where, marks=pytest.mark.xdist_group(f"docs:{b.page.relative_to(ROOT)}"))
-    for b in BLOCKS if b.tag == "run"
-]
-
-
-@pytest.mark.parametrize("block", RUN_BLOCKS)
+# a page's blocks share its folder and run in order (pyproject: one worker per test file)
+@pytest.mark.parametrize("block", [b for b in BLOCKS if b.tag == "run"], ids=lambda b: b.where)
 def test_every_run_block_runs_offline(block: Block, scratch: Path) -> None:
     # one folder per page: a page's blocks run in order, later ones read earlier output
     folder = scratch / block.page.relative_to(ROOT).as_posix().replace("/", "_")

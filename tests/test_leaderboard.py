@@ -22,9 +22,6 @@ from vs_bench.analysis import report
 from vs_bench.analysis.render import write_html
 from vs_bench.analysis.runs import Run, configuration, task_label
 
-# its module fixture is costly: one worker builds it once (pyproject: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("fixture_logs")
-
 IDEAL, COLLAPSED = MODELS
 
 

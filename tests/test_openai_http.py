@@ -23,8 +23,7 @@ from vs_bench._registry import TASKS
 from vs_bench.draws import SampleDraws
 from vs_bench.providers import local, model_files
 
-# the llama.cpp server is a module fixture: one worker starts it (pyproject: --dist loadgroup)
-pytestmark = [pytest.mark.local, pytest.mark.xdist_group("openai_http")]
+pytestmark = pytest.mark.local
 SLOTS = 4
 
 

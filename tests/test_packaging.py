@@ -19,9 +19,6 @@ from pathlib import Path
 
 import pytest
 
-# its module fixture is costly: one worker builds it once (pyproject: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("packaging")
-
 ROOT = Path(__file__).resolve().parents[1]
 # what a clone holds beyond the source: environments, caches, build output, logs
 NOT_SOURCE = shutil.ignore_patterns(

@@ -18,9 +18,6 @@ from vs_bench import cli
 from vs_bench.draws import SampleDraws
 from vs_bench.paper_repo_cli import plan_experiment
 
-# its module fixture is costly: one worker builds it once (pyproject: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("paper_repo_cli")
-
 
 def test_the_issue_example_maps_to_inspect_settings() -> None:
     example = ("--task rand_num --model-name M --format structure_with_prob --temperature 0.7 "

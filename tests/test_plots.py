@@ -27,9 +27,6 @@ from vs_bench.analysis.plot_data import sample_size_curves
 from vs_bench.analysis.runs import PromptDraws, Run, load_runs
 from vs_bench.answer_set import AnswerSet
 
-# its module fixture is costly: one worker builds it once (pyproject: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("fixture_logs")
-
 MODELS = ("random-python", "scripted-collapsed")
 TASKS_ = ("dice-n-30", "rand_num-n-20", "ranges")
 

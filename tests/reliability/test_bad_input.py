@@ -16,9 +16,6 @@ import pytest
 from tests.reliability.clients import API_KEY_VAR
 from tests.utils import forked_cli
 
-# its module fixture is costly: one worker builds it once (pyproject: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("bad_input")
-
 
 @dataclass(frozen=True)
 class Case:

@@ -3,10 +3,10 @@
 It draws answers i.i.d. from the sample's reference answer set (uniformly, or by
 the set's weights) with Python's ``random`` module and states each answer's true
 probability (in a dialogue, which keeps one candidate by its stated probability, each
-candidate's share of the list instead). The request tells it both what to answer and how: the vs_bench solver
-puts the reply shape, the count and the sample's reference (``vs_bench.ideal``) on
-the messages' metadata, so no prompt wording is parsed. It is the reference row of
-every leaderboard and the model of the offline tests.
+candidate's share of the list instead). The request tells it both what to answer and
+how: the vs_bench solver puts the reply shape, the count and the sample's reference
+(``vs_bench.ideal``) on the messages' metadata, so no prompt wording is parsed. It is
+the reference row of every leaderboard and the model of the offline tests.
 
 As a model role (``--model-role grader=random/python``, ``partitioner=...``) it
 answers the project's grader prompts in the shape they ask for, so the judged
