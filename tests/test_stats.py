@@ -14,12 +14,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from vs_bench.analysis.empirical_likelihood import _PRECISION, ElIntervals, el_ratio, el_solve
 from vs_bench.analysis.inference import compare, diversity_interval, kl_interval
 from vs_bench.analysis.stats import (
-    _PRECISION,
-    _el_ratio,
-    _el_solve,
-    _ElIntervals,
     _noncentrality_bounds,
     _pseudo_values,
     diversity_estimate,
@@ -196,7 +193,7 @@ def test_empirical_likelihood_ratio_matches_a_direct_solution() -> None:
         lambda x: np.sum(d / (1 + x * d)), -1 / d.max() + 1e-12, -1 / d.min() - 1e-12
     )
     expected = 2 * np.sum(np.log1p(lam * d))
-    ratios = _el_ratio(v, np.array([theta, v.mean(), 0.5]))
+    ratios = el_ratio(v, np.array([theta, v.mean(), 0.5]))
     assert ratios[0] == pytest.approx(expected)
     assert ratios[1] == pytest.approx(0.0, abs=1e-12)
     assert ratios[2] == np.inf
@@ -212,7 +209,7 @@ def _grid_el_interval(v: np.ndarray, alpha: float) -> tuple[float, float]:
     steps = np.linspace(0.0, 1.0, 33)
     for _ in range(4):
         grid = near[:, None] + steps[None, :] * (far - near)[:, None]
-        beyond = _el_ratio(v, grid.ravel()).reshape(grid.shape) > critical
+        beyond = el_ratio(v, grid.ravel()).reshape(grid.shape) > critical
         first = np.argmax(beyond, axis=1)
         near, far = grid[[0, 1], first - 1], grid[[0, 1], first]
     return float(far[0]), float(far[1])
@@ -239,7 +236,7 @@ def test_el_bounds_agree_with_the_grid_method() -> None:
     # bound: they differ by less than that (1e-9 of it for rounding); all prompts in one
     # table, so rows of different lengths share the padded block
     sets = _pseudo_value_sets()
-    intervals = _ElIntervals(sets)
+    intervals = ElIntervals(sets)
     for alpha in LEVELS_ALPHA:
         found = intervals.bounds(alpha)
         for v, (lo, hi) in zip(sets, found, strict=True):
@@ -254,13 +251,13 @@ def test_el_bounds_err_wide_within_their_precision() -> None:
     # −2 log R exceeds the F critical value at each bound and not (mean → edge)·2^-20
     # further in: the bound lies outside the exact interval, by at most that
     sets = _pseudo_value_sets()
-    intervals = _ElIntervals(sets)
+    intervals = ElIntervals(sets)
     for alpha in LEVELS_ALPHA:
         for v, (lo, hi) in zip(sets, intervals.bounds(alpha), strict=True):
             critical = stats.f.ppf(1 - 2 * alpha, 1, v.size - 1)
             inward = _PRECISION * np.array([v.mean() - v.min(), v.max() - v.mean()])
-            outside = _el_ratio(v, np.array([lo, hi]))
-            inside = _el_ratio(v, np.array([lo + inward[0], hi - inward[1]]))
+            outside = el_ratio(v, np.array([lo, hi]))
+            inside = el_ratio(v, np.array([lo + inward[0], hi - inward[1]]))
             assert np.all(outside > critical) and np.all(inside <= critical), (alpha, v)
             assert v.min() <= lo < v.mean() < hi <= v.max()
 
@@ -271,8 +268,8 @@ def test_el_ratio_slope_is_minus_2n_lambda() -> None:
     v = np.random.default_rng(14).exponential(size=9)
     thetas = np.quantile(v, [0.2, 0.45, 0.7, 0.9])
     h = 1e-5
-    ratio, lam = _el_solve(v[None, :] - thetas[:, None])
-    numeric = (_el_ratio(v, thetas + h) - _el_ratio(v, thetas - h)) / (2 * h)
+    ratio, lam = el_solve(v[None, :] - thetas[:, None])
+    numeric = (el_ratio(v, thetas + h) - el_ratio(v, thetas - h)) / (2 * h)
     assert np.all(np.isfinite(ratio))
     assert -2 * v.size * lam == pytest.approx(numeric, rel=1e-6)
 
