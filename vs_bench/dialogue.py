@@ -216,9 +216,10 @@ def dialogue_solver(
                 found: list[Candidate] = []
                 for sub, count in enumerate(plan):
                     request = request_metadata(fmt, options, count, None if sub else ideal)
-                    # one candidate is kept, by the stated probabilities: a sampler of i.i.d.
-                    # candidates states each one's share of its list (random/python reads it)
-                    request["reply"]["one_kept"] = True
+                    # one of the turn's candidates (over all its calls) is kept, by the stated
+                    # probabilities: a sampler of i.i.d. candidates states each one's share
+                    # of them (random/python reads it)
+                    request["reply"]["one_kept"] = sum(plan)
                     content = followup_prompt(fmt, count) if sub else prompt
                     messages.append(
                         ChatMessageUser(content=content, metadata={REQUEST_KEY: request})

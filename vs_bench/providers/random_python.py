@@ -98,7 +98,7 @@ class RandomPythonAPI(ModelAPI):
             else:
                 texts = rng.choices(answers.canonical, reference, k=request.count)
             stated = (
-                [1.0 / len(texts)] * len(texts) if request.one_kept
+                [1.0 / request.one_kept] * len(texts) if request.one_kept
                 else [reference[answers.canonical.index(t)] for t in texts]
             )
             choices.append(request.render(texts, stated))
@@ -200,10 +200,11 @@ class _Request:
     count: int
     field: str | None  # key of the verbalized probability
     reasoning: bool
-    # a dialogue keeps one candidate by its stated probability (vs_bench.dialogue): the
-    # i.i.d. candidates then state 1/count each, so the one kept is a draw from the
-    # reference; stating their true probabilities would favour the common answers twice
-    one_kept: bool = False
+    # a dialogue keeps one of a turn's candidates by its stated probability
+    # (vs_bench.dialogue): this many in all; the i.i.d. candidates then state 1/one_kept
+    # each, so the one kept is a draw from the reference (their true probabilities would
+    # favour the common answers twice); 0 outside a dialogue
+    one_kept: int = 0
 
     def render(self, texts: list[str], probabilities: float | list[float]) -> str:
         """The reply; ``probabilities``: one for every text, or each text's own."""
@@ -243,5 +244,5 @@ def sampler_request(messages: list[ChatMessage]) -> tuple[_Request, AnswerSet]:
         )
     reply = last["reply"]
     request = _Request(reply["shape"], int(reply["count"]), reply["field"], reply["reasoning"],
-                       bool(reply.get("one_kept", False)))
+                       int(reply.get("one_kept", 0)))
     return request, answers_of(ideal)
