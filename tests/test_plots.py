@@ -19,7 +19,12 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from tests.utils.cli import run_cli
-from tests.utils.fixture_logs import HIGHS, distinct_colours, make_logs
+from tests.utils.fixture_logs import (
+    HIGHS,
+    distinct_colours,
+    make_logs,
+    persuasion_and_poem_logs,
+)
 from vs_bench._registry import TASKS
 from vs_bench.analysis import plots
 from vs_bench.analysis.leaderboard import build
@@ -209,22 +214,8 @@ def test_titles_fit_their_figure(runs: list[Run]) -> None:
 def test_plot_draws_donations_and_the_creativity_index_for_logs_that_have_them(
     tmp_path: Path,
 ) -> None:
-    import json
-
-    from vs_bench import corpus as corpora
-    from vs_bench.tasks._family import canned_texts
-
-    poems = list(canned_texts()["poem"])
-    (tmp_path / "corpus.jsonl").write_text("".join(json.dumps({"text": p}) + "\n"
-                                                   for p in poems[:4]))
-    corpora.build_index([tmp_path / "corpus.jsonl"], tmp_path / "idx")
-    logs = tmp_path / "logs"
-    common: dict[str, object] = {"model": "random/python", "seed": 2, "display": "none",
-                                 "log_dir": str(logs)}
-    inspect_eval([TASKS[f"persuasion_{f}"](limit=3) for f in ("direct", "vs_standard")],
-                 **common)  # type: ignore[arg-type]
-    inspect_eval(TASKS["poem_direct"](n=4, k=4, limit=2, corpus_index=str(tmp_path / "idx")),
-                 **common)  # type: ignore[arg-type]
+    logs = persuasion_and_poem_logs(tmp_path, seed=2, dialogues=3, poem_prompts=2,
+                                    poem_formats=("direct",))
     runs, _ = load_runs(logs)
     written = {p.name for p in plots.plot_runs(runs, tmp_path / "plots")}
     poem = next(r.task for r in runs if r.family == "poem")

@@ -15,7 +15,7 @@ from inspect_ai.model import GenerateConfig, get_model
 
 from tests.utils.cli import run_cli
 from tests.utils.collapsed_model import collapsed_reply
-from tests.utils.fixture_logs import make_logs
+from tests.utils.fixture_logs import make_logs, persuasion_and_poem_logs
 from vs_bench._registry import TASKS
 from vs_bench.analysis import report
 from vs_bench.analysis.inference import P_FLOOR
@@ -242,20 +242,8 @@ def test_report_and_leaderboard_give_the_same_numbers(
 def test_donation_ks_and_the_creativity_index_agree_in_report_and_leaderboard(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from vs_bench import corpus as corpora
-    from vs_bench.tasks._family import canned_texts
-
-    poems = list(canned_texts()["poem"])
-    (tmp_path / "corpus.jsonl").write_text("".join(json.dumps({"text": p}) + "\n"
-                                                   for p in poems[:4]))
-    corpora.build_index([tmp_path / "corpus.jsonl"], tmp_path / "idx")
-    logs = tmp_path / "logs"
-    common: dict[str, object] = {"model": "random/python", "seed": 3, "display": "none",
-                                 "log_dir": str(logs)}
-    inspect_eval([TASKS[f"persuasion_{f}"](limit=8) for f in ("direct", "vs_standard")],
-                 **common)  # type: ignore[arg-type]
-    inspect_eval([TASKS[f"poem_{f}"](n=4, k=4, limit=3, corpus_index=str(tmp_path / "idx"))
-                  for f in ("direct", "sequence")], **common)  # type: ignore[arg-type]
+    logs = persuasion_and_poem_logs(tmp_path, seed=3, dialogues=8, poem_prompts=3,
+                                    poem_formats=("direct", "sequence"))
     compared, metrics = report_against_leaderboard(logs, tmp_path, capsys, monkeypatch)
     # each against direct: donation KS, semantic diversity, and the creativity index
     assert compared == 3

@@ -63,3 +63,27 @@ def distinct_colours(png: Path) -> int:
     pixels = np.round(image.imread(png) * 255).astype(np.uint32)
     packed = pixels @ (256 ** np.arange(pixels.shape[2], dtype=np.uint32))
     return len(np.unique(packed))
+
+
+def persuasion_and_poem_logs(
+    folder: Path, seed: int, dialogues: int, poem_prompts: int, poem_formats: tuple[str, ...]
+) -> Path:
+    """random/python logs of persuasion (direct, vs_standard; ``dialogues`` each) and of
+    poems scored against a corpus index of four shipped poems, in ``folder / "logs"``."""
+    import json
+
+    from vs_bench import corpus as corpora
+    from vs_bench.tasks._family import canned_texts
+
+    poems = list(canned_texts()["poem"])
+    (folder / "corpus.jsonl").write_text("".join(json.dumps({"text": p}) + "\n"
+                                                 for p in poems[:4]))
+    corpora.build_index([folder / "corpus.jsonl"], folder / "idx")
+    logs = folder / "logs"
+    common: dict[str, Any] = {"model": "random/python", "seed": seed, "display": "none",
+                              "log_dir": str(logs)}
+    inspect_eval([TASKS[f"persuasion_{f}"](limit=dialogues) for f in ("direct", "vs_standard")],
+                 **common)
+    inspect_eval([TASKS[f"poem_{f}"](n=4, k=4, limit=poem_prompts, corpus_index=str(folder / "idx"))
+                  for f in poem_formats], **common)
+    return logs
