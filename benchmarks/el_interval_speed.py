@@ -76,7 +76,7 @@ class _GridIntervals(ElIntervals):
 
 def one_comparison(a: list[np.ndarray], b: list[np.ndarray]) -> tuple[Comparison, float]:
     start = time.perf_counter()
-    found = compare(diversity_interval(a), diversity_interval(b), bounds=(-100.0, 100.0))
+    found = compare(diversity_interval(a), diversity_interval(b), scale=(0.0, 100.0))
     return found, time.perf_counter() - start
 
 

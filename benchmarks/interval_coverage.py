@@ -27,6 +27,7 @@ bound of 5% for the replicate count. Prints a markdown table with PASS/FAIL per 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import time
@@ -75,6 +76,9 @@ def comparison_rows(statistic: str, setting: str, replicates: int, rejected: int
     rows.append(Row(f"{statistic} difference interval", setting, replicates, AGREES,
                     agreed / replicates))
     return rows
+
+
+KL_SCALE = (0.0, math.inf)  # the range the report passes (compare._scale)
 
 
 def ideal(k: int) -> np.ndarray:
@@ -190,7 +194,7 @@ def kl_rows(replicates: int, resamples: int, rng: Rng) -> list[Row]:
                 diff = truth[a] - truth[b]
                 for _ in range(replicates):
                     cmp = compare(kl_interval(counts_of(samplers[a], n, rng)),
-                                  kl_interval(counts_of(samplers[b], n, rng)))
+                                  kl_interval(counts_of(samplers[b], n, rng)), scale=KL_SCALE)
                     rejected += cmp.p < ALPHA
                     hits += cmp.lo <= diff <= cmp.hi
                     agreed += agrees(cmp)
@@ -262,7 +266,7 @@ def diversity_rows(replicates: int, resamples: int, rng: Rng) -> list[Row]:
             diff = truth[a] - truth[b]
             for _ in range(replicates):
                 cmp = compare(diversity_interval(draw(a)), diversity_interval(draw(b)),
-                              bounds=(-100.0, 100.0))
+                              scale=(0.0, 100.0))
                 rejected += cmp.p < ALPHA
                 hits += cmp.lo <= diff <= cmp.hi
                 agreed += agrees(cmp)
@@ -298,6 +302,7 @@ def reference_rows(replicates: int, resamples: int, rng: Rng, n: int = 100) -> l
             cmp = compare(
                 reference_interval("tv", draws(a), int(rng.integers(2**31)), resamples),
                 reference_interval("tv", draws(b), int(rng.integers(2**31)), resamples),
+                scale=(0.0, 1.0),
             )
             rejected += cmp.p < ALPHA
             hits += cmp.lo <= truth[a] - truth[b] <= cmp.hi
@@ -324,7 +329,8 @@ def rate_rows(replicates: int, resamples: int, rng: Rng) -> list[Row]:
             rejected = hits = agreed = 0
             for _ in range(replicates):
                 cmp = compare(units_interval(list(rng.random(prompts) < a), rate=True),
-                              units_interval(list(rng.random(prompts) < b), rate=True))
+                              units_interval(list(rng.random(prompts) < b), rate=True),
+                              scale=(0.0, 1.0))
                 rejected += cmp.p < ALPHA
                 hits += cmp.lo <= a - b <= cmp.hi
                 agreed += agrees(cmp)

@@ -46,7 +46,7 @@ def test_the_interval_excludes_zero_exactly_when_p_is_below_005() -> None:
         seen[result.p < 0.05] += 1
         x = [rng.normal(size=(8, 5)) * (1 + rng.random()), rng.normal(size=(8, 5))]
         y = [rng.normal(size=(8, 5)), rng.normal(size=(8, 5))]
-        result = compare(diversity_interval(x), diversity_interval(y), bounds=(-100, 100))
+        result = compare(diversity_interval(x), diversity_interval(y), scale=(0, 100))
         assert excludes_zero(result.lo, result.hi) == (result.p < 0.05)
         rates = compare(units_interval(list(rng.random(30) < 0.5), True),
                         units_interval(list(rng.random(30) < 0.2 + 0.4 * rng.random()), True))

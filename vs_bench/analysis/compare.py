@@ -291,16 +291,18 @@ def measure(cell: Cell, keys: set[Any] | None = None) -> Interval | None:
     return inference.units_interval(values, rate=row is not None and row.scale == "0-1")
 
 
-def _bounds(cell: Cell) -> tuple[float, float]:
+def _scale(cell: Cell) -> tuple[float, float]:
+    """The range of the cell's primary metric."""
     pooled = POOLED.get(cell.primary or "")
-    if pooled is not None:  # a difference of two values in [a, b] lies in [a - b, b - a]
-        width = pooled.bounds[1] - pooled.bounds[0]
-        return -width, width
+    if pooled is not None:
+        return pooled.bounds
     row = catalogue.spec(cell.primary or "")
     if row is not None and row.scale == "0-100":
-        return -100.0, 100.0
+        return 0.0, 100.0
     if row is not None and row.scale == "0-1":
-        return -1.0, 1.0
+        return 0.0, 1.0
+    if row is not None and row.scale == "nats":
+        return 0.0, math.inf
     return -math.inf, math.inf
 
 
@@ -345,7 +347,7 @@ def evaluate(runs: Sequence[Run]) -> Results:
             mine, theirs = measure(cell, common), measure(base, common)
             if mine is None or theirs is None:
                 continue
-            cell.vs_direct = inference.compare(mine, theirs, LEVEL, _bounds(cell))
+            cell.vs_direct = inference.compare(mine, theirs, LEVEL, _scale(cell))
             if not math.isnan(cell.vs_direct.p):
                 compared.append(cell)
         for cell, p in zip(compared, holm([c.vs_direct.p for c in compared if c.vs_direct]),
