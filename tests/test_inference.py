@@ -106,3 +106,25 @@ def test_without_p_the_interval_is_the_same_and_p_is_nan() -> None:
     bare = compare(diversity_interval(x), diversity_interval(y), with_p=False)
     assert (bare.diff, bare.lo, bare.hi) == (full.diff, full.lo, full.hi)
     assert math.isnan(bare.p) and not math.isnan(full.p)
+
+
+def test_a_bound_on_the_metrics_range_adds_linearly() -> None:
+    """b's interval reaches TV's least value 0: θ_b >= 0 is certain, so the difference's
+    upper bound is u_a − 0 = 0.30, not MOVER's 0.15 + √(0.10² + 0.05²) = 0.2618."""
+
+    def a(level: float) -> tuple[float, float, float]:
+        return 0.20, 0.10, 0.30
+
+    def b(level: float) -> tuple[float, float, float]:
+        return 0.05, 0.00, 0.12
+
+    free = compare(a, b, with_p=False)
+    assert free.hi == pytest.approx(0.15 + math.hypot(0.10, 0.05))
+    assert free.lo == pytest.approx(0.15 - math.hypot(0.10, 0.07))
+    bounded = compare(a, b, scale=(0.0, 1.0), with_p=False)
+    assert bounded.hi == pytest.approx(0.30)
+    assert bounded.lo == pytest.approx(free.lo)  # a's lower bound 0.10 is not on the range
+    # a side at the top of the range bounds the other way: θ_a <= 1 is certain
+    top = compare(lambda level: (0.9, 0.8, 1.0), lambda level: (0.3, 0.2, 0.4),
+                  scale=(0.0, 1.0), with_p=False)
+    assert top.hi == pytest.approx(1.0 - 0.2)  # MOVER: 0.6 + √(0.1² + 0.1²) = 0.741
