@@ -9,14 +9,14 @@ line), or else the id of a Hugging Face dataset (``split``/``field``; needs netw
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable
+from itertools import count
 from pathlib import Path
 from typing import Any
 
 from inspect_ai import Task
-from inspect_ai.dataset import Sample
+from inspect_ai.dataset import Sample, csv_dataset, hf_dataset, json_dataset
 from inspect_ai.scorer import Scorer
 
 from vs_bench.errors import VsBenchError
@@ -34,72 +34,89 @@ def _fail(source: object, reason: str) -> VsBenchError:
     return VsBenchError(f"dataset {source}: {reason}")
 
 
-def _strings(source: object, values: list[Any], field: str) -> list[str]:
-    prompts = []
-    for index, value in enumerate(values, start=1):
+def _prompt_sample(source: object, field: str) -> Callable[[dict[str, Any]], list[Sample]]:
+    """The ``record_to_sample`` of Inspect's readers: the record's ``field``, stripped.
+
+    An empty record (a blank jsonl line) and a blank prompt give no sample; a record
+    without ``field`` or with a value that is no string is a one-line error.
+    """
+    rows = count(1)
+
+    def record_to_sample(record: dict[str, Any]) -> list[Sample]:
+        if not record:
+            return []
+        row = next(rows)
+        if field not in record:
+            columns = ", ".join(map(str, record))
+            raise _fail(source, f"no {field!r} column (columns: {columns}): pass -T field=<column>")
+        value = record[field]
         if not isinstance(value, str):
-            raise _fail(source, f"row {index}: {field!r} is not a string ({value!r:.40})")
-        if value.strip():
-            prompts.append(value.strip())
-    if not prompts:
-        raise _fail(source, "no prompts: pass a dataset with at least one prompt")
-    return prompts
+            raise _fail(source, f"row {row}: {field!r} is not a string ({value!r:.40})")
+        return [Sample(input=value.strip())] if value.strip() else []
+
+    return record_to_sample
 
 
-def _read_jsonl(path: Path, text: str, field: str) -> list[str]:
-    values = []
-    for number, line in enumerate(text.splitlines(), start=1):
+def _jsonl_loads(field: str) -> Callable[[str], dict[str, Any]]:
+    """The ``loads`` that Inspect's jsonl reader (jsonlines) calls on every line.
+
+    jsonlines rejects a blank line as invalid JSON and a bare JSON string as no object;
+    this turns a blank line into {} (no sample) and any other value into ``{field:
+    value}``. Its ValueErrors come back from jsonlines with the line number.
+    """
+
+    def loads(line: str) -> dict[str, Any]:
         if not line.strip():
-            continue
+            return {}
         try:
-            record = json.loads(line)
+            record = json.loads(line.rstrip("\r\n"))  # the column as an editor counts it
         except json.JSONDecodeError as ex:
-            reason = f"not valid JSON ({ex.msg}, column {ex.colno})"
-            raise _fail(f"{path}:{number}", reason) from None
-        if isinstance(record, dict):
-            if field not in record:
-                raise _fail(
-                    f"{path}:{number}",
-                    f"no {field!r} key: write {{\"{field}\": \"...\"}} or pass -T field=<key>",
-                )
-            record = record[field]
-        values.append(record)
-    return values
+            raise ValueError(f"not valid JSON ({ex.msg}, column {ex.colno})") from None
+        if not isinstance(record, dict):
+            return {field: record}
+        if field not in record:
+            raise ValueError(
+                f"no {field!r} key: write {{\"{field}\": \"...\"}} or pass -T field=<key>"
+            )
+        return {field: record[field]}
+
+    return loads
 
 
-def _read_csv(path: Path, text: str, field: str) -> list[str]:
-    reader = csv.DictReader(text.splitlines())
-    if reader.fieldnames is None or field not in reader.fieldnames:
-        columns = ", ".join(reader.fieldnames or []) or "none"
-        raise _fail(path, f"no {field!r} column (columns: {columns}): pass -T field=<column>")
-    return [row[field] for row in reader]
-
-
-def _read_file(path: Path, field: str) -> list[str]:
+def _read_file(path: Path, field: str) -> list[Sample]:
     suffix = path.suffix.lower()
     if suffix not in FILE_SUFFIXES:
         raise _fail(path, f"unknown file type {suffix or '(none)'}: use .jsonl, .csv or .txt")
+    to_sample = _prompt_sample(path, field)
     try:
+        if suffix == ".jsonl":
+            return list(json_dataset(str(path), to_sample, loads=_jsonl_loads(field)))
+        if suffix == ".csv":
+            return list(csv_dataset(str(path), to_sample))
+        # Inspect has no reader of plain text: one prompt per line
         text = path.read_text(encoding="utf-8")
+        return [s for line in text.splitlines() for s in to_sample({field: line})]
     except FileNotFoundError:
         reason = "no such file: pass -T dataset=<path of a .jsonl, .csv or .txt file>"
         raise _fail(path, reason) from None
     except (OSError, UnicodeDecodeError) as ex:
         raise _fail(path, f"cannot be read ({ex})") from None
-    if suffix == ".jsonl":
-        values: list[Any] = _read_jsonl(path, text, field)
-    elif suffix == ".csv":
-        values = _read_csv(path, text, field)
-    else:
-        values = text.splitlines()
-    return _strings(path, values, field)
+    except VsBenchError:
+        raise
+    except ValueError as ex:
+        line = getattr(ex, "lineno", None)  # jsonlines' InvalidLineError: from loads
+        if line is not None and ex.__cause__ is not None:
+            raise _fail(f"{path}:{line}", str(ex.__cause__)) from None
+        # csv_dataset's ragged row: "<file> line <n> has 3 fields, the header has 2. ..."
+        raise _fail(path, f"{ex} Give every row the header's columns.") from None
 
 
-def _read_hub(name: str, field: str, split: str) -> list[str]:
+def _read_hub(name: str, field: str, split: str) -> list[Sample]:
     try:
-        import datasets
-
-        data = datasets.load_dataset(name, split=split)
+        # no retries: Inspect's back-off waits minutes before an offline run fails
+        return list(hf_dataset(name, split, sample_fields=_prompt_sample(name, field), retry=False))
+    except VsBenchError:
+        raise
     except Exception as ex:  # no network, unknown id, bad split...: all end here the same way
         first = str(ex).splitlines()[0] if str(ex) else type(ex).__name__
         raise _fail(
@@ -107,22 +124,31 @@ def _read_hub(name: str, field: str, split: str) -> list[str]:
             f"not a local .jsonl/.csv/.txt file, and loading it from the Hugging Face hub "
             f"(split {split!r}) failed: {first[:200]}",
         ) from None
-    if field not in data.column_names:
-        columns = ", ".join(data.column_names)
-        raise _fail(name, f"no {field!r} column (columns: {columns}): pass -T field=<column>")
-    return _strings(name, list(data[field]), field)
 
 
-def load_prompts(source: str | Path, field: str = "prompt", split: str = "train") -> list[str]:
-    """Prompts from a .jsonl/.csv/.txt file, or from a Hugging Face dataset id.
+def prompt_samples(source: str | Path, field: str = "prompt", split: str = "train") -> list[Sample]:
+    """The prompts of a .jsonl/.csv/.txt file, or of a Hugging Face dataset id, as
+    samples with ids 1, 2, ... in file order (Inspect's json/csv/hf readers).
 
     A path with one of those suffixes, or any existing path, is read as a file;
-    anything else is looked up on the Hugging Face hub.
+    anything else is looked up on the Hugging Face hub (through Inspect's cache of
+    hub datasets: read once, then offline).
     """
     path = Path(source)
     if path.suffix.lower() in FILE_SUFFIXES or path.exists():
-        return _read_file(path, str(field))
-    return _read_hub(str(source), str(field), str(split))
+        samples = _read_file(path, str(field))
+    else:
+        samples = _read_hub(str(source), str(field), str(split))
+    if not samples:
+        raise _fail(source, "no prompts: pass a dataset with at least one prompt")
+    for number, sample in enumerate(samples, start=1):
+        sample.id = number
+    return samples
+
+
+def load_prompts(source: str | Path, field: str = "prompt", split: str = "train") -> list[str]:
+    """The prompt texts of ``prompt_samples``."""
+    return [str(sample.input) for sample in prompt_samples(source, field, split)]
 
 
 def _rescore(prompt: str, texts: list[str], probabilities: list[float | None]) -> dict[str, float]:
@@ -163,8 +189,7 @@ def creative_family(
         corpus_index: str | None = None,
         corpus: str | None = None,
     ) -> list[Sample]:
-        source = dataset if dataset is not None else prompts_file
-        return [Sample(input=p, id=i) for i, p in enumerate(load_prompts(source, field, split), 1)]
+        return prompt_samples(dataset if dataset is not None else prompts_file, field, split)
 
     def scorers(own: Own) -> list[Scorer]:
         chosen = [diversity_scorer(own["embedder"]), quality_scorer(rubric)]

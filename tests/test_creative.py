@@ -100,20 +100,47 @@ def test_bad_prompt_files_give_one_line_errors(
     assert "\n" not in str(error.value)
 
 
-def test_hugging_face_datasets_load_through_datasets(monkeypatch: pytest.MonkeyPatch) -> None:
+HubCalls = list[tuple[str, str]]
+
+
+@pytest.fixture(autouse=True)
+def _hub_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inspect's cache of hub datasets (under XDG_CACHE_HOME) lives in the test's folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch) -> HubCalls:
+    """``datasets.load_dataset`` answers every hub id with PROMPTS, offline."""
     import datasets
 
-    calls: list[tuple[str, str]] = []
+    calls: HubCalls = []
 
-    def load_dataset(name: str, split: str) -> datasets.Dataset:
-        calls.append((name, split))
+    def load_dataset(path: str, split: str, **options: Any) -> datasets.Dataset:
+        calls.append((path, split))
         return datasets.Dataset.from_dict({"prompt": PROMPTS, "other": [1, 2]})
 
     monkeypatch.setattr(datasets, "load_dataset", load_dataset)
+    return calls
+
+
+def test_hugging_face_datasets_load_through_datasets(hub: HubCalls) -> None:
     assert load_prompts("someone/poems", split="test") == PROMPTS
-    assert calls == [("someone/poems", "test")]
+    assert hub == [("someone/poems", "test")]
     with pytest.raises(VsBenchError, match=r"no 'title' column \(columns: prompt, other\)"):
         load_prompts("someone/poems", field="title")
+
+
+def test_hub_datasets_are_read_by_inspects_hf_dataset_and_cached(
+    hub: HubCalls, tmp_path: Path
+) -> None:
+    samples = creative.poem(dataset="someone/poems", split="test").dataset
+    assert [(s.id, s.input) for s in samples] == [(1, PROMPTS[0]), (2, PROMPTS[1])]
+    # hf_dataset saved the split in Inspect's cache: a second read is offline
+    assert load_prompts("someone/poems", split="test") == PROMPTS
+    assert hub == [("someone/poems", "test")]
+    (saved,) = (tmp_path / "xdg" / "inspect_ai" / "hf_datasets").iterdir()
+    assert saved.name.startswith("someone_poems-")
 
 
 def test_an_unreachable_hugging_face_dataset_is_a_one_line_error(
@@ -121,13 +148,32 @@ def test_an_unreachable_hugging_face_dataset_is_a_one_line_error(
 ) -> None:
     import datasets
 
-    def offline(name: str, split: str) -> None:
+    def offline(*args: object, **options: object) -> None:
         raise ConnectionError("Couldn't reach the Hub\n(details)")
 
     monkeypatch.setattr(datasets, "load_dataset", offline)
     with pytest.raises(VsBenchError, match="Couldn't reach the Hub") as error:
         load_prompts("someone/poems")
     assert "\n" not in str(error.value)
+
+
+def test_an_offline_cache_miss_fails_at_once_without_retries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import datasets
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    calls: list[object] = []
+
+    def offline(*args: object, **options: object) -> None:
+        calls.append(args or options)
+        raise LocalEntryNotFoundError("Cannot find the requested files in the local cache")
+
+    monkeypatch.setattr(datasets, "load_dataset", offline)
+    # hf_dataset retries this error with waits of a minute and more, unless told not to
+    with pytest.raises(VsBenchError, match="Cannot find the requested files"):
+        load_prompts("someone/poems")
+    assert len(calls) == 1
 
 
 # --- tasks ----------------------------------------------------------------------------
