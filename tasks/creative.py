@@ -4,7 +4,8 @@ Shipped prompt sets live in ``data/<family>.jsonl`` (poem lines from public-doma
 poets; story and joke prompts written for this project). ``-T dataset=`` takes the
 user's own prompts: a ``.jsonl`` file (one object per line with a ``field`` key, or a
 JSON string), a ``.csv`` file with a ``field`` column, a ``.txt`` file (one prompt per
-line), or else the id of a Hugging Face dataset (``split``/``field``; needs network).
+line), or else the id of a Hugging Face dataset (``split``/``field``; needs network on
+its first read). Inspect's ``json_dataset``/``csv_dataset``/``hf_dataset`` read them.
 """
 
 from __future__ import annotations
