@@ -35,13 +35,17 @@ def _fail(source: object, reason: str) -> VsBenchError:
     return VsBenchError(f"dataset {source}: {reason}")
 
 
-def _prompt_sample(source: object, field: str) -> Callable[[dict[str, Any]], list[Sample]]:
-    """The ``record_to_sample`` of Inspect's readers: the record's ``field``, stripped.
+def prompt_record_to_sample(
+    source: object, field: str
+) -> Callable[[dict[str, Any]], list[Sample]]:
+    """The ``record_to_sample`` of Inspect's readers: the record's ``field``, stripped,
+    with ids 1, 2, ... in file order.
 
     An empty record (a blank jsonl line) and a blank prompt give no sample; a record
     without ``field`` or with a value that is no string is a one-line error.
     """
     rows = count(1)
+    ids = count(1)
 
     def record_to_sample(record: dict[str, Any]) -> list[Sample]:
         if not record:
@@ -53,7 +57,7 @@ def _prompt_sample(source: object, field: str) -> Callable[[dict[str, Any]], lis
         value = record[field]
         if not isinstance(value, str):
             raise _fail(source, f"row {row}: {field!r} is not a string ({value!r:.40})")
-        return [Sample(input=value.strip())] if value.strip() else []
+        return [Sample(input=value.strip(), id=next(ids))] if value.strip() else []
 
     return record_to_sample
 
@@ -88,7 +92,7 @@ def _read_file(path: Path, field: str) -> list[Sample]:
     suffix = path.suffix.lower()
     if suffix not in FILE_SUFFIXES:
         raise _fail(path, f"unknown file type {suffix or '(none)'}: use .jsonl, .csv or .txt")
-    to_sample = _prompt_sample(path, field)
+    to_sample = prompt_record_to_sample(path, field)
     try:
         if suffix == ".jsonl":
             return list(json_dataset(str(path), to_sample, loads=_jsonl_loads(field)))
@@ -115,7 +119,8 @@ def _read_file(path: Path, field: str) -> list[Sample]:
 def _read_hub(name: str, field: str, split: str) -> list[Sample]:
     try:
         # no retries: Inspect's back-off waits minutes before an offline run fails
-        return list(hf_dataset(name, split, sample_fields=_prompt_sample(name, field), retry=False))
+        to_sample = prompt_record_to_sample(name, field)
+        return list(hf_dataset(name, split, sample_fields=to_sample, retry=False))
     except VsBenchError:
         raise
     except Exception as ex:  # no network, unknown id, bad split...: all end here the same way
@@ -142,8 +147,6 @@ def prompt_samples(source: str | Path, field: str = "prompt", split: str = "trai
         samples = _read_hub(str(source), str(field), str(split))
     if not samples:
         raise _fail(source, "no prompts: pass a dataset with at least one prompt")
-    for number, sample in enumerate(samples, start=1):
-        sample.id = number
     return samples
 
 

@@ -71,6 +71,19 @@ def test_prompt_files_are_read(tmp_path: Path, name: str, content: str) -> None:
     assert load_prompts(path) == PROMPTS
 
 
+def test_record_to_sample_maps_a_shipped_record_and_skips_blank_prompts() -> None:
+    record = json.loads((DATA / "poem.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    record_to_sample = creative.prompt_record_to_sample("poem.jsonl", "prompt")
+    (first,) = record_to_sample(record)
+    assert (first.id, first.input) == (1, record["prompt"].strip())
+    assert first.input.startswith("Please write a poem inspired by the line")
+    assert record_to_sample({}) == record_to_sample({"prompt": "  "}) == []
+    (second,) = record_to_sample({"prompt": " Write a poem about salt. ", "other": 1})
+    assert (second.id, second.input) == (2, "Write a poem about salt.")
+    with pytest.raises(VsBenchError, match="row 4: 'prompt' is not a string"):
+        record_to_sample({"prompt": 3})
+
+
 def test_a_custom_field_is_read(tmp_path: Path) -> None:
     path = tmp_path / "p.jsonl"
     path.write_text('{"question": "Tell me a joke about tea."}\n', encoding="utf-8")
