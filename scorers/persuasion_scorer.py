@@ -26,6 +26,7 @@ from inspect_ai.solver import TaskState
 
 from vs_bench.dialogue import DialogueRecord
 from vs_bench.draws import SampleDraws
+from vs_bench.registry import human_reference
 from vs_bench.scorers.catalogue import PERSUASION, keys_of
 from vs_bench.scorers.common import (
     DELIVERY_KEYS,
@@ -42,11 +43,13 @@ from vs_bench.scorers.text_diversity import DISTINCT_ORDERS, distinct_n, mean_le
 KEYS = keys_of(PERSUASION)
 
 
-def _human() -> tuple[float, ...]:
-    # deferred: the reference is task data, and the task package imports this module
-    from vs_bench.tasks.persuasion import human_donations
+# the family whose human donations the run meets: task data, declared with the family,
+# so read through the core's registry (the task package imports this module)
+FAMILY = "persuasion"
 
-    return human_donations()
+
+def _human() -> tuple[float, ...]:
+    return human_reference(FAMILY)
 
 
 def _pooled(key: str) -> Metric:

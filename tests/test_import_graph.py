@@ -104,3 +104,15 @@ def test_only_the_entry_point_imports_the_task_package_from_the_core() -> None:
         and any(t.startswith("vs_bench.tasks") for t in edges[name])
     }
     assert reaching == set()
+
+
+def test_the_scorers_never_import_the_task_package() -> None:
+    # a scorer reads task data (persuasion's human donations) through the core's registry
+    pattern = re.compile(r"^\s*(from|import) vs_bench\.tasks")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "scorers").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.match(line)
+    ]
+    assert found == []
