@@ -106,9 +106,10 @@ def test_only_the_entry_point_imports_the_task_package_from_the_core() -> None:
     assert reaching == set()
 
 
-def test_the_scorers_never_import_the_task_package() -> None:
-    # a scorer reads task data (persuasion's human donations) through the core's registry
-    pattern = re.compile(r"^\s*(from|import) vs_bench\.tasks")
+def test_the_scorers_never_import_the_task_package_nor_the_analysis_layer() -> None:
+    # a scorer reads task data (persuasion's human donations) through the core's registry;
+    # the analysis layer and re-scoring import the scorers' metrics, never the reverse
+    pattern = re.compile(r"^\s*(from|import) vs_bench\.(tasks|analysis|rescore)\b")
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for path in sorted((ROOT / "scorers").rglob("*.py"))
