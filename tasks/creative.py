@@ -10,6 +10,7 @@ its first read). Inspect's ``json_dataset``/``csv_dataset``/``hf_dataset`` read 
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from itertools import count
@@ -104,7 +105,7 @@ def _read_file(path: Path, field: str) -> list[Sample]:
     except FileNotFoundError:
         reason = "no such file: pass -T dataset=<path of a .jsonl, .csv or .txt file>"
         raise _fail(path, reason) from None
-    except (OSError, UnicodeDecodeError) as ex:
+    except (OSError, UnicodeDecodeError, csv.Error) as ex:
         raise _fail(path, f"cannot be read ({ex})") from None
     except VsBenchError:
         raise
@@ -117,9 +118,9 @@ def _read_file(path: Path, field: str) -> list[Sample]:
 
 
 def _read_hub(name: str, field: str, split: str) -> list[Sample]:
+    to_sample = prompt_record_to_sample(name, field)
     try:
-        # no retries: Inspect's back-off waits minutes before an offline run fails
-        to_sample = prompt_record_to_sample(name, field)
+        # no retries: Inspect's back-off waits a minute and more before an offline run fails
         return list(hf_dataset(name, split, sample_fields=to_sample, retry=False))
     except VsBenchError:
         raise

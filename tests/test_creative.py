@@ -63,6 +63,10 @@ PROMPTS = ["Write a poem about rain.", "Write a poem about salt."]
         ("p.jsonl", '{"prompt": "Write a poem about rain."}\n\n"Write a poem about salt."\n'),
         ("p.csv", 'id,prompt\n1,Write a poem about rain.\n2,"Write a poem about salt."\n'),
         ("p.txt", "Write a poem about rain.\n\n  Write a poem about salt.  \n"),
+        # Inspect's jsonl reader alone fails on any blank line, trailing ones too
+        ("b.jsonl",
+         '\ufeff\n{"prompt": "Write a poem about rain."}\n"Write a poem about salt."\n\n\n'),
+        ("b.csv", '\ufeffprompt\nWrite a poem about rain.\n\nWrite a poem about salt.\n'),
     ],
 )
 def test_prompt_files_are_read(tmp_path: Path, name: str, content: str) -> None:
@@ -100,6 +104,7 @@ def test_a_custom_field_is_read(tmp_path: Path) -> None:
         ("number.jsonl", '{"prompt": 3}\n', "row 1: 'prompt' is not a string"),
         ("cols.csv", "text\nhello\n", r"no 'prompt' column \(columns: text\)"),
         ("p.json", "[]", "unknown file type .json"),
+        ("ragged.csv", "prompt\na\nb,c\n", r"line 3 has 2 fields, the header has 1\..*header's"),
     ],
 )
 def test_bad_prompt_files_give_one_line_errors(
