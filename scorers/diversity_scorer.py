@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import anyio
 from inspect_ai.model import get_model, model_roles
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
@@ -13,6 +12,7 @@ from vs_bench.draws import SampleDraws
 from vs_bench.parsing import ParseError
 from vs_bench.scorers.catalogue import DIVERSITY, keys_of
 from vs_bench.scorers.common import delivery_counts, delivery_notes, scorer_metrics
+from vs_bench.scorers.embedder_thread import run_in_embedder_thread
 from vs_bench.scorers.embedding import Embedder, check_embedder, get_embedder, semantic_diversity
 from vs_bench.scorers.similarity import (
     DEFAULT_THRESHOLD,
@@ -80,8 +80,9 @@ def diversity_scorer(embedder: str | None = None) -> Scorer:
 
     async def score(state: TaskState, target: Target) -> Score:
         draws = SampleDraws.load(state.store)
-        # model load and encoding are CPU work: off the event loop, so other samples go on
-        values, embedded, embedder_name = await anyio.to_thread.run_sync(measure, draws.texts)
+        # model load and encoding are CPU work: off the event loop (in the embedder's one
+        # thread), so other samples go on
+        values, embedded, embedder_name = await run_in_embedder_thread(measure, draws.texts)
         classes: list[int] | None = embedded
         partition, partition_error = EMBEDDING_PARTITION, None
         if PARTITIONER_ROLE in model_roles() and len(draws.texts) > 1:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-import anyio
 import numpy as np
 import numpy.typing as npt
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
@@ -36,6 +35,7 @@ from vs_bench.scorers.common import (
     pooled_values,
     run_level_metric,
 )
+from vs_bench.scorers.embedder_thread import run_in_embedder_thread
 from vs_bench.scorers.embedding import check_embedder, get_embedder, semantic_diversity
 from vs_bench.scorers.persuasion import DONATIONS, donation, donation_metrics, flesch_kincaid
 from vs_bench.scorers.text_diversity import DISTINCT_ORDERS, distinct_n, mean_length
@@ -145,8 +145,9 @@ def persuasion_scorer(embedder: str | None = None) -> Scorer:
         values = donation_metrics(valid, _human())
         values["donation_valid_rate"] = len(valid) / simulated if simulated else math.nan
         values["donation_invalid"] = float(simulated - len(valid))
-        # model load and encoding are CPU work: off the event loop, so other samples go on
-        replies, embedder_name = await anyio.to_thread.run_sync(
+        # model load and encoding are CPU work: off the event loop (in the embedder's one
+        # thread), so other samples go on
+        replies, embedder_name = await run_in_embedder_thread(
             measure, [s.replies for s in record.simulations]
         )
         values |= replies
