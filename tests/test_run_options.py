@@ -117,3 +117,31 @@ def test_a_bare_batch_is_default_batching_and_typer_warns_nothing(
     # the option is declared as Typer supports it: building the commands warns nothing
     subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c",
                     "import vs_bench.cli"], check=True)
+
+
+def test_samples_in_flight_per_task_keep_the_connections_busy_twice_over() -> None:
+    from vs_bench.suite import samples_per_task
+
+    assert samples_per_task(256, 112) == 16  # ceil(512 / 112) = 5, raised to the floor
+    assert samples_per_task(256, 4) == 128  # 512 over 4 tasks
+    assert samples_per_task(40, 3) == 27  # ceil(80 / 3)
+    assert samples_per_task(8, 112) == 8  # never above the connections
+    assert samples_per_task(None, 112) is None  # Inspect's default: the provider's
+
+
+def test_a_run_records_the_samples_per_task_it_used(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    def configs(folder: Path, *extra: str) -> list[int | None]:
+        code, out, err = run_cli(
+            ["run", "--model", "random/python", "--tasks", "dice", "--formats",
+             "direct,sequence,vs_standard", "--n", "10", "--limit", "1", "--max-connections",
+             "40", "--log-dir", str(folder), *extra], capsys, monkeypatch)
+        assert code == 0, err
+        return [read_eval_log(info, header_only=True).eval.config.max_samples
+                for info in list_eval_logs(str(folder))]
+
+    assert configs(tmp_path / "a") == [27, 27, 27]  # 2 x 40 connections over 3 tasks
+    assert configs(tmp_path / "b", "--max-samples", "3") == [3, 3, 3]  # the user's wins

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -135,6 +136,25 @@ def plan_suite(
     ]
 
 
+# Samples in flight. Inspect runs up to max_connections samples of each task at once, and
+# with every task started together (max_tasks below) a large suite has all its samples
+# in flight, each holding its state and transcript while it waits for a connection: the
+# paper suite at 256 connections grew to 3.4 GiB. Per task: enough that all tasks
+# together keep the connections busy twice over, at least MIN_SAMPLES_PER_TASK so a long
+# task is not starved once the others are done (docs/scale.md, "Memory").
+SAMPLES_PER_CONNECTION = 2
+MIN_SAMPLES_PER_TASK = 16
+
+
+def samples_per_task(max_connections: int | None, tasks: int) -> int | None:
+    """Inspect's ``max_samples`` for ``tasks`` tasks run at once over ``max_connections``;
+    None (Inspect's default: the provider's connections) when no connection count is set."""
+    if max_connections is None:
+        return None
+    spread = math.ceil(SAMPLES_PER_CONNECTION * max_connections / max(tasks, 1))
+    return min(max_connections, max(MIN_SAMPLES_PER_TASK, spread))
+
+
 def run_items(
     items: Sequence[SuiteItem],
     models: Sequence[str | Model],
@@ -155,6 +175,8 @@ def run_items(
     tasks = [item.task() for item in items]
     for note in notes:  # once every input is checked: bad input stays one line
         print(f"warning: {note}", flush=True)
+    if eval_args.get("max_samples") is None:
+        eval_args["max_samples"] = samples_per_task(max_connections, len(tasks) * len(models))
     with preflight.stop_when_disk_full(log_dir):
         success, logs = eval_set(
             tasks,
