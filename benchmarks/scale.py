@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import re
@@ -259,6 +260,8 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--connections", type=int, default=256)
     parser.add_argument("--quick", action="store_true", help="2 prompts per task")
+    parser.add_argument("--harness-only", action="store_true",
+                        help="skip the raw client (it sends every request again)")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--record", help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args()
@@ -272,7 +275,8 @@ def main() -> None:
         try:
             run = harness(url, args.connections, Path(temporary) / "logs", extra)
             bodies = [json.loads(line) for line in record.read_text().splitlines()]
-            raw_seconds = asyncio.run(raw(url, args.connections, bodies))
+            raw_seconds = math.nan if args.harness_only else asyncio.run(
+                raw(url, args.connections, bodies))
         finally:
             server.terminate()
             server.wait()
