@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.utils.cli import run_cli
-from vs_bench import capabilities
+from vs_bench import capabilities, suite
 from vs_bench import run_options as ro
 from vs_bench.errors import VsBenchError
 from vs_bench.suite import plan_suite
@@ -129,19 +129,22 @@ def test_samples_in_flight_per_task_keep_the_connections_busy_twice_over() -> No
     assert samples_per_task(None, 112) is None  # Inspect's default: the provider's
 
 
-def test_a_run_records_the_samples_per_task_it_used(
+def test_a_run_records_its_samples_per_task_and_realtime_buffer(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from inspect_ai.log import list_eval_logs, read_eval_log
 
-    def configs(folder: Path, *extra: str) -> list[int | None]:
+    def configs(folder: Path, *extra: str) -> list[tuple[int | None, bool | None]]:
         code, out, err = run_cli(
             ["run", "--model", "random/python", "--tasks", "dice", "--formats",
              "direct,sequence,vs_standard", "--n", "10", "--limit", "1", "--max-connections",
              "40", "--log-dir", str(folder), *extra], capsys, monkeypatch)
         assert code == 0, err
-        return [read_eval_log(info, header_only=True).eval.config.max_samples
-                for info in list_eval_logs(str(folder))]
+        found = [read_eval_log(info, header_only=True).eval.config
+                 for info in list_eval_logs(str(folder))]
+        return [(config.max_samples, config.log_realtime) for config in found]
 
-    assert configs(tmp_path / "a") == [27, 27, 27]  # 2 x 40 connections over 3 tasks
-    assert configs(tmp_path / "b", "--max-samples", "3") == [3, 3, 3]  # the user's wins
+    # 2 x 40 connections over 3 tasks; 3 samples: Inspect's realtime buffer stays on
+    assert configs(tmp_path / "a") == [(27, True)] * 3
+    monkeypatch.setattr(suite, "LARGE_RUN_SAMPLES", 2)  # a large run goes without it
+    assert configs(tmp_path / "b", "--max-samples", "3") == [(3, False)] * 3  # the user's

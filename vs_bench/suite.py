@@ -144,6 +144,12 @@ def plan_suite(
 # task is not starved once the others are done (docs/scale.md, "Memory").
 SAMPLES_PER_CONNECTION = 2
 MIN_SAMPLES_PER_TASK = 16
+# Inspect's realtime sample buffer lets a resume recover the samples finished since the
+# last log flush, at a cost per event that grows with a conversation's length: 26% of
+# the CPU in a profile of the paper suite (persuasion's turns condensing their model
+# events). A run of more samples than this goes without it; killed, it loses the samples
+# since the last flush of each log, which a rerun asks again.
+LARGE_RUN_SAMPLES = 2000
 
 
 def samples_per_task(max_connections: int | None, tasks: int) -> int | None:
@@ -177,6 +183,8 @@ def run_items(
         print(f"warning: {note}", flush=True)
     if eval_args.get("max_samples") is None:
         eval_args["max_samples"] = samples_per_task(max_connections, len(tasks) * len(models))
+    if sum(len(task.dataset) for task in tasks) * len(models) > LARGE_RUN_SAMPLES:
+        eval_args.setdefault("log_realtime", False)
     with preflight.stop_when_disk_full(log_dir):
         success, logs = eval_set(
             tasks,
