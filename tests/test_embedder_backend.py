@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from inspect_ai import eval as inspect_eval
 
+from tests.utils.modules import hide_module
 from tests.utils.paths import REFERENCE
 from vs_bench._registry import TASKS
 from vs_bench.errors import VsBenchError
@@ -45,12 +46,7 @@ def test_backend_suffixes_name_the_packaged_model() -> None:
 def test_missing_openvino_is_a_one_line_error_naming_the_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = embedding.importlib.util.find_spec
-    monkeypatch.setattr(
-        embedding.importlib.util,
-        "find_spec",
-        lambda name, *args: None if name == "openvino" else real(name, *args),
-    )
+    hide_module(monkeypatch, "openvino")
     with pytest.raises(VsBenchError, match=r"^openvino not installed: .*\[embed\]") as error:
         embedding.check_embedder(None)
     assert "\n" not in str(error.value)

@@ -85,15 +85,19 @@ def test_the_module_import_graph_has_no_cycle() -> None:
     assert order.index("vs_bench.registry") < order.index("vs_bench.tasks")
 
 
-def test_the_core_never_imports_the_task_package_inside_a_function() -> None:
-    pattern = re.compile(r"^\s+(from|import) vs_bench\.tasks")
-    found = [
+def matching_lines(folder: str, pattern: str) -> list[str]:
+    """``path:line: text`` of every line of ``folder``'s modules that ``pattern`` matches."""
+    found = re.compile(pattern)
+    return [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-        for path in sorted((ROOT / "vs_bench").rglob("*.py"))
+        for path in sorted((ROOT / folder).rglob("*.py"))
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if pattern.match(line)
+        if found.match(line)
     ]
-    assert found == []
+
+
+def test_the_core_never_imports_the_task_package_inside_a_function() -> None:
+    assert matching_lines("vs_bench", r"^\s+(from|import) vs_bench\.tasks") == []
 
 
 def test_only_the_entry_point_imports_the_task_package_from_the_core() -> None:
@@ -109,11 +113,5 @@ def test_only_the_entry_point_imports_the_task_package_from_the_core() -> None:
 def test_the_scorers_never_import_the_task_package_nor_the_analysis_layer() -> None:
     # a scorer reads task data (persuasion's human donations) through the core's registry;
     # the analysis layer and re-scoring import the scorers' metrics, never the reverse
-    pattern = re.compile(r"^\s*(from|import) vs_bench\.(tasks|analysis|rescore)\b")
-    found = [
-        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-        for path in sorted((ROOT / "scorers").rglob("*.py"))
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if pattern.match(line)
-    ]
-    assert found == []
+    pattern = r"^\s*(from|import) vs_bench\.(tasks|analysis|rescore)\b"
+    assert matching_lines("scorers", pattern) == []

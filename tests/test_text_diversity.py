@@ -13,6 +13,7 @@ import pytest
 from nltk.translate.bleu_score import SmoothingFunction, sentence_bleu
 from rouge_score import rouge_scorer
 
+from tests.utils.modules import hide_module
 from tests.utils.paths import REFERENCE
 from vs_bench.errors import VsBenchError
 from vs_bench.scorers import embedding
@@ -243,12 +244,7 @@ def test_semantic_diversity_equals_sentence_transformers_cosine(
 def test_missing_embed_extra_is_a_one_line_error_naming_the_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = embedding.importlib.util.find_spec
-    monkeypatch.setattr(
-        embedding.importlib.util,
-        "find_spec",
-        lambda name, *args: None if name == "sentence_transformers" else real(name, *args),
-    )
+    hide_module(monkeypatch, "sentence_transformers")
     with pytest.raises(VsBenchError, match=r"pip install -e '\.\[embed\]'") as error:
         embedding.check_embedder(None)
     assert "\n" not in str(error.value)
