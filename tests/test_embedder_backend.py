@@ -7,8 +7,12 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from inspect_ai import eval as inspect_eval
 
@@ -16,10 +20,12 @@ from tests.utils.modules import hide_module
 from tests.utils.paths import REFERENCE
 from vs_bench._registry import TASKS
 from vs_bench.errors import VsBenchError
+from vs_bench.metrics.onnx_graph import load_graph
 from vs_bench.scorers import embedding
 from vs_bench.tasks._family import CANNED_FILE
 
 TOLERANCE = 0.5  # points of 100: issue 18's bound for a faster backend
+ROOT = Path(__file__).resolve().parents[1]
 TORCH = "all-MiniLM-L6-v2@torch"
 BF16 = "all-MiniLM-L6-v2@openvino-bf16"
 
@@ -102,3 +108,46 @@ def test_the_eval_log_records_the_backend_that_ran(spec: str | None) -> None:
     assert metadata is not None
     backend = "openvino 2026.4.1 f32" if spec is None else "sentence-transformers 6.2.0 torch"
     assert backend in metadata["embedder"]
+
+
+@pytest.mark.embed
+def test_the_graphs_tokens_are_sentence_transformers_tokens() -> None:
+    from sentence_transformers import SentenceTransformer
+
+    path = embedding._packaged_path()
+    graph = load_graph(path)
+    model = SentenceTransformer(path, local_files_only=True)
+    texts = [t for key in ("authors", "poem", "story", "joke") for t in shipped(key)]
+    long = " ".join(texts[:40])  # past max_seq_length (256): truncated alike
+    for batch in ([long, "a short one"], texts[:32], texts[-17:]):
+        expected = model.tokenizer(batch, padding=True, truncation=True,
+                                   max_length=model.max_seq_length, return_tensors="np")
+        ours = graph.tokens(batch)
+        assert ours[0].shape[1] <= 256
+        for name, array in zip(graph.inputs, ours, strict=True):
+            np.testing.assert_array_equal(array, expected[name])
+    assert graph.inputs == ("input_ids", "attention_mask", "token_type_ids")
+
+
+@pytest.mark.embed
+def test_the_default_embedder_runs_without_torch_in_the_process() -> None:
+    code = (
+        "import sys\n"
+        "from vs_bench.scorers.embedding import get_embedder, semantic_diversity\n"
+        "from tests.test_embedder_backend import shipped\n"
+        "print(semantic_diversity(get_embedder(None).encode(shipped('poem'))))\n"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers')"
+        " if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    value, modules = done.stdout.strip().splitlines()
+    assert float(value) == pytest.approx(74.363, abs=0.01)  # torch's value, as above
+    assert modules == "[]"
+
+
+def test_a_failed_export_is_one_line_naming_the_model(tmp_path: Path) -> None:
+    failed = r"^exporting the embedder empty to ONNX failed: "
+    with pytest.raises(VsBenchError, match=failed) as error:
+        load_graph(tmp_path / "empty")
+    assert "\n" not in str(error.value)
