@@ -21,8 +21,10 @@ Each embedder is loaded once per process and shared by every task and thread.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import importlib.util
+import itertools
 import math
 import os
 import threading
@@ -54,8 +56,10 @@ INSTALL_EMBED = (
     "install the embed extra: .venv/bin/pip install torch==2.13.0 && "
     ".venv/bin/pip install -e '.[embed]' (or run bash .ci/install)"
 )
-# Texts embedded once are reused (random/python repeats its canned texts across prompts).
-_CACHE_LIMIT = 4096
+# Texts embedded once are reused: the run's report embeds again every text the scorers did
+# (the paper suite has about 50,000), and random/python repeats its canned texts. At most
+# this many vectors, the oldest dropped first: 100 MB of MiniLM's float32 rows.
+CACHE_LIMIT = 65_536
 _OPENAI_BATCH = 512
 
 
@@ -162,22 +166,32 @@ def get_embedder(spec: str | None = None) -> Embedder:
 
 
 class _CachedEmbedder:
-    """Row-normalised embeddings, each distinct text encoded once (bounded cache)."""
+    """Row-normalised embeddings, each distinct text encoded once (bounded cache).
+
+    The cache keeps each vector in the dtype its model gave (MiniLM's float32 halves the
+    memory of float64; ``encode`` returns float64 all the same) under a digest of its text.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._cache: dict[str, npt.NDArray[np.float64]] = {}
+        self._cache: dict[bytes, npt.NDArray[Any]] = {}
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        if not texts:
+            return np.empty((0, 0))
+        keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
         with self._lock:  # one encode at a time: models are not thread-safe
-            new = [t for t in dict.fromkeys(texts) if t not in self._cache]
+            new = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
+            if len(new) > CACHE_LIMIT:  # more than it holds: encoded, not kept
+                return np.asarray(self._encode(list(texts)), dtype=np.float64)
             if new:
-                if len(self._cache) + len(new) > _CACHE_LIMIT:
-                    self._cache.clear()
-                vectors = np.asarray(self._encode(new), dtype=np.float64)
+                vectors = np.asarray(self._encode(list(new.values())))
+                excess = len(self._cache) + len(new) - CACHE_LIMIT
+                for old in list(itertools.islice(self._cache, max(excess, 0))):
+                    del self._cache[old]
                 self._cache.update(zip(new, vectors, strict=True))
-            return np.stack([self._cache[t] for t in texts]) if texts else np.empty((0, 0))
+            return np.stack([self._cache[k] for k in keys]).astype(np.float64)
 
     def _encode(self, texts: list[str]) -> Any:
         raise NotImplementedError
