@@ -471,3 +471,27 @@ def test_the_report_measures_donation_ks_and_says_when_no_donation_is_valid() ->
     assert (cell.value, cell.note, cell.n_valid) == (None, "no valid donation", 0)
     task = report.from_results(compare.Results([cell]))[0].tasks[cell.task]
     assert report.table_rows(task)[0][1] == "no valid donation"
+
+
+@needs_embedder
+@pytest.mark.parametrize("reads", [True, False])
+def test_request_data_goes_only_to_a_provider_that_reads_it(reads: bool) -> None:
+    seen: list[list[ChatMessage]] = []
+
+    def persuadee(messages: list[ChatMessage], config: GenerateConfig) -> str:
+        seen.append(messages)
+        return scripted_persuadee("I give $1.")(messages, config)
+
+    model = get_model(f"scripted/reads-{reads}", replies=[persuadee], reads_request=reads)
+    log = run("persuasion_vs_standard", model=model, task_args={"limit": 1, "k": 2},
+              model_roles={"persuader": get_model("scripted/persuader", replies=["Please give."],
+                                                  reads_request=reads)})
+    assert log.status == "success"
+    assert len(seen) == len(log.samples[0].metadata["partner_turns"]) + 1  # type: ignore[index]
+    # each call's new message carries the request's data (earlier turns are plain history)
+    assert [bool(messages[-1].metadata) for messages in seen] == [reads] * len(seen)
+    users = [m for messages in seen for m in messages if isinstance(m, ChatMessageUser)]
+    assert reads or not any(m.metadata for m in users)
+    calls = [e for s in log.samples or [] for e in s.events if e.event == "model"]
+    logged = [m for e in calls for m in e.input if isinstance(m, ChatMessageUser) and m.metadata]
+    assert bool(logged) == reads  # the log copies each message's data: none to copy

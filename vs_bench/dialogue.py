@@ -201,9 +201,13 @@ def dialogue_solver(
             if scenario.partner_role in model_roles() else None
         )
         active = active_generate_config()
-        exact = capabilities(model).exact_count
+        able = capabilities(model)
+        exact = able.exact_count
         metadata = state.metadata
         script: list[str] = list(metadata[PARTNER_TURNS_KEY])
+        # the partner's request data: for a partner that reads it (random/python) only
+        partner_ideal = metadata.get(PARTNER_IDEAL_KEY)
+        partner_reads = partner is not None and capabilities(partner).reads_request
         system = scenario.system.format(**metadata) + "\n\n" + instructions
         record = SampleDraws(requested=budget.n)
 
@@ -215,15 +219,16 @@ def dialogue_solver(
                 messages = [ChatMessageSystem(content=system), *history]
                 found: list[Candidate] = []
                 for sub, count in enumerate(plan):
-                    request = request_metadata(fmt, options, count, None if sub else ideal)
-                    # one of the turn's candidates (over all its calls) is kept, by the stated
-                    # probabilities: a sampler of i.i.d. candidates states each one's share
-                    # of them (random/python reads it)
-                    request["reply"]["one_kept"] = sum(plan)
+                    data = None
+                    if able.reads_request:  # as in the sampler: nobody else reads it
+                        request = request_metadata(fmt, options, count, None if sub else ideal)
+                        # one of the turn's candidates (over all its calls) is kept, by the
+                        # stated probabilities: a sampler of i.i.d. candidates states each
+                        # one's share of them (random/python reads it)
+                        request["reply"]["one_kept"] = sum(plan)
+                        data = {REQUEST_KEY: request}
                     content = followup_prompt(fmt, count) if sub else prompt
-                    messages.append(
-                        ChatMessageUser(content=content, metadata={REQUEST_KEY: request})
-                    )
+                    messages.append(ChatMessageUser(content=content, metadata=data))
                     at = (*where, attempt, sub)
                     output = await model.generate(
                         messages,
@@ -261,13 +266,13 @@ def dialogue_solver(
             # the partner's view: its own messages are the assistant's, ours the user's
             messages: list[ChatMessage] = [
                 ChatMessageSystem(content=scenario.partner_system),
-                _user(scenario.partner_opening, metadata.get(PARTNER_IDEAL_KEY)),
+                _user(scenario.partner_opening, partner_ideal, partner_reads),
             ]
             for message in history:
                 if isinstance(message, ChatMessageUser):
                     messages.append(ChatMessageAssistant(content=message.text))
                 else:
-                    messages.append(_user(message.text, metadata.get(PARTNER_IDEAL_KEY)))
+                    messages.append(_user(message.text, partner_ideal, partner_reads))
             for attempt in range(MAX_CALLS_FACTOR):
                 at = ("partner", state.sample_id, state.epoch, simulation, turn, attempt)
                 output = await partner.generate(
@@ -343,9 +348,12 @@ def transcript(simulation: Simulation) -> list[ChatMessage]:
     ]
 
 
-def _user(text: str, ideal: object | None) -> ChatMessageUser:
+def _user(text: str, ideal: object | None, reads: bool) -> ChatMessageUser:
     """A user message of the partner model's view: one plain reply asked (the direct
-    format's request), with what random/python answers it with (``ideal``)."""
+    format's request) and, for a partner that ``reads`` it, what random/python answers
+    it with (``ideal``)."""
+    if not reads:
+        return ChatMessageUser(content=text)
     request = request_metadata(FORMATS["direct"], PromptOptions(), 1, ideal)
     return ChatMessageUser(content=text, metadata={REQUEST_KEY: request})
 

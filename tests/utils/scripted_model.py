@@ -33,11 +33,13 @@ class ScriptedAPI(ModelAPI):
         config: GenerateConfig = GenerateConfig(),
         replies: Iterable[Reply] = ("ok",),
         calls: list[GenerateConfig] | None = None,
+        reads_request: bool = True,
         **model_args: Any,
     ) -> None:
         super().__init__(model_name, base_url, api_key, [], config)
         self.replies = itertools.cycle(list(replies))
         self.calls = calls if calls is not None else []
+        self.reads_request = reads_request
 
     def max_tokens(self) -> int | None:
         return None
@@ -45,8 +47,8 @@ class ScriptedAPI(ModelAPI):
     @property
     def capabilities(self) -> Capabilities:
         # a scripted reply (the collapsed model) may answer in the asked shape, as
-        # random/python does: it gets the request's data
-        return Capabilities(reads_request=True)
+        # random/python does: it gets the request's data unless told to be an API
+        return Capabilities(reads_request=self.reads_request)
 
     async def generate(
         self,
