@@ -35,13 +35,13 @@ from vs_bench.dialogue import (
     PARTNER_IDEAL_KEY,
     PARTNER_TURNS_KEY,
     REPLY_IDEAL_KEY,
-    Scenario,
     check_selection,
     dialogue_budget,
     dialogue_solver,
 )
 from vs_bench.formats import Budget, Format, PromptOptions
 from vs_bench.ideal import IDEAL_KEY, of_answers, of_canned
+from vs_bench.scenario import Scenario
 from vs_bench.scorers.persuasion import statement_metrics
 from vs_bench.scorers.persuasion_scorer import persuasion_scorer
 from vs_bench.tasks._family import Own, data_file, family
@@ -179,6 +179,7 @@ def rescore_run(texts: list[str]) -> dict[str, float]:
 @family(
     n=1, k=5, scorers=_scorers, solver=_solver_of, rescore=rescore_prompt,
     rescore_run=rescore_run, human=human_donations, kind="dialogue", primary="donation_ks",
+    scenario=SCENARIO,
 )
 def persuasion(*, selection: str = "probability", embedder: str | None = None) -> list[Sample]:
     """The persuadee of a PersuasionForGood dialogue; donations against the human ones.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from inspect_ai import eval as inspect_eval
 
 from tests.utils.cli import run_cli
 from vs_bench import capabilities, plan
@@ -75,5 +76,24 @@ def test_paper_suite_dry_run_needs_no_key_and_writes_nothing(
     totals = plan.totals(plan.plan_run(cells, ["openai/gpt-4.1"]))
     assert f"{totals['requests']:,}" in out and f"{totals['draws']:,}" in out
     assert f"{len(cells)} cells" in out
-    # the paper suite with n choices: at most 0.3 requests per draw
-    assert totals["requests"] / totals["draws"] <= 0.3
+    # the sampler's cells with n choices: at most 0.3 requests per draw; the dialogues are
+    # counted too (a request per partner message and format call), not left out
+    plans = plan.plan_run(cells, ["openai/gpt-4.1"])
+    sampled = plan.totals([p for p in plans if p.task != "persuasion"])
+    assert sampled["requests"] / sampled["draws"] <= 0.3
+    dialogues = [p for p in plans if p.task == "persuasion"]
+    assert len(dialogues) == 8 and all(p.requests and p.input_tokens for p in dialogues)
+    assert "own solver" not in out
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_dialogue_cell_plans_the_calls_the_solver_makes(fmt: str, tmp_path: Path) -> None:
+    (item,) = plan_suite(["persuasion"], [fmt], {"limit": 2, "k": 3})
+    (cell,) = plan.plan_run([item], ["random/python"])
+    log = inspect_eval(item.task(), model="random/python", seed=3, display="none",
+                       log_dir=str(tmp_path), score=False)[0]
+    assert log.status == "success", log.error
+    calls = sum(1 for s in log.samples or [] for e in s.events if e.event == "model")
+    assert cell.requests == calls
+    assert cell.draws == 2 and cell.output_tokens > 0
+    assert cell.input_tokens > cell.requests * 100  # a persona and a growing conversation

@@ -61,6 +61,7 @@ from vs_bench.formats import (
 )
 from vs_bench.ideal import IDEAL_KEY
 from vs_bench.parsing import Candidate, ParseError, parse_reply
+from vs_bench.scenario import Scenario
 from vs_bench.solver import MAX_CALLS_FACTOR, REPLY_EXCERPT, draw_cache, draw_seed
 
 STORE_KEY = "vs_bench:dialogue"
@@ -70,24 +71,6 @@ SELECTIONS: tuple[Selection, ...] = ("probability", "uniform")
 PARTNER_TURNS_KEY = "partner_turns"
 REPLY_IDEAL_KEY = "reply_ideal"
 PARTNER_IDEAL_KEY = "partner_ideal"
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """The fixed texts of a dialogue task (prompt strings of ``vs_bench.prompts``).
-
-    ``system``: the tested side's role, a template with ``{fields}`` of the sample's
-    metadata (e.g. ``{persona}``), followed by the format's system prompt; ``closing``:
-    the question after the last partner message; ``partner_role``: the model role that
-    replaces the script; ``partner_system`` and ``partner_opening``: that model's system
-    message and its first user message.
-    """
-
-    system: str
-    closing: str
-    partner_role: str
-    partner_system: str
-    partner_opening: str
 
 
 @dataclass

@@ -18,9 +18,21 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from inspect_ai.dataset import Sample
+
 from vs_bench.capabilities import declared
-from vs_bench.formats import FORMATS, Budget, PromptOptions, followup_prompt, system_prompt
+from vs_bench.dialogue import PARTNER_TURNS_KEY, REPLY_IDEAL_KEY, dialogue_budget, turn_plan
+from vs_bench.formats import (
+    FORMATS,
+    Budget,
+    PromptOptions,
+    followup_prompt,
+    probability_field,
+    system_prompt,
+)
+from vs_bench.ideal import IDEAL_KEY, answers_of
 from vs_bench.registry import families
+from vs_bench.scenario import Scenario
 from vs_bench.solver import choices_per_request
 from vs_bench.suite import SuiteItem
 
@@ -62,12 +74,12 @@ def _own_default(name: str, parameter: str) -> object:
     return None if found is None else found.default
 
 
-def _candidate_tokens(sample_metadata: dict[str, object], words: object) -> int:
+def _candidate_tokens(
+    sample_metadata: dict[str, object], words: object, key: str = IDEAL_KEY
+) -> int:
     if isinstance(words, int) and words > 0:
         return round(words * TOKENS_PER_WORD)
-    from vs_bench.ideal import IDEAL_KEY, answers_of
-
-    ideal = sample_metadata.get(IDEAL_KEY)
+    ideal = sample_metadata.get(key)
     if not isinstance(ideal, dict):
         return SHORT_ANSWER_TOKENS
     try:
@@ -91,7 +103,6 @@ def _wrapping_tokens(fmt_name: str, count: int, field: str | None) -> int:
 
 def plan_cell(item: SuiteItem, model: str, epochs: int = 1) -> CellPlan:
     from vs_bench.analysis.compare import MIN_VALID_PER_PROMPT
-    from vs_bench.formats import probability_field
 
     spec = families()[item.family]
     fmt = FORMATS[item.format]
@@ -99,6 +110,8 @@ def plan_cell(item: SuiteItem, model: str, epochs: int = 1) -> CellPlan:
     samples = list(task.dataset)
     n = int(item.params.get("n", spec.n))
     minimum = MIN_VALID_PER_PROMPT.get(spec.kind)
+    if spec.scenario is not None:
+        return _dialogue_cell(item, spec.scenario, model, epochs, samples, n, minimum)
     if spec.solver is not None:  # the family's own calls: not planned here
         return CellPlan(model, item.family, item.format, len(samples), epochs, n, 1, None,
                         0, 0, minimum)
@@ -132,6 +145,48 @@ def plan_cell(item: SuiteItem, model: str, epochs: int = 1) -> CellPlan:
         epochs=epochs, n=n, choices=choices,
         requests=requests * epochs,
         input_tokens=input_total * epochs, output_tokens=output_total * epochs,
+        minimum=minimum,
+    )
+
+
+def _dialogue_cell(item: SuiteItem, scenario: Scenario, model: str, epochs: int,
+                   samples: Sequence[Sample], n: int, minimum: int | None) -> CellPlan:
+    """A dialogue family's cell, as ``vs_bench.dialogue`` runs it: per dialogue, each partner
+    message of the sample's script and then the closing question is answered by the
+    format's calls of one turn (``turn_plan``); the conversation keeps the kept reply only.
+    A reply's candidate is the length of the canned replies the sample names, the closing
+    answer's that of its reference answers. A partner model (``--model-role``) is not
+    counted: its calls are the partner's model's, one per message."""
+    spec = families()[item.family]
+    fmt = FORMATS[item.format]
+    k = item.params.get("k", spec.k) or n
+    budget = dialogue_budget(fmt, n, k, item.params.get("m"))
+    options = PromptOptions(plausible=spec.plausible)
+    plan = turn_plan(fmt, budget)
+    instructions = tokens(system_prompt(fmt, budget, options))
+    field = probability_field(fmt, options)
+    requests = input_total = output_total = 0
+    for sample in samples:
+        metadata = dict(sample.metadata or {})
+        messages = [*map(str, metadata.get(PARTNER_TURNS_KEY, [])), scenario.closing]
+        history = tokens(scenario.system.format(**metadata)) + instructions
+        for index, message in enumerate(messages):
+            key = IDEAL_KEY if index == len(messages) - 1 else REPLY_IDEAL_KEY
+            per_candidate = _candidate_tokens(metadata, None, key)
+            turn = history + tokens(message)
+            for sub, count in enumerate(plan):
+                if sub:
+                    turn += tokens(followup_prompt(fmt, count))
+                reply = _wrapping_tokens(fmt.name, count, field) + count * per_candidate
+                input_total += turn
+                output_total += reply
+                turn += reply
+            requests += len(plan)
+            history += tokens(message) + per_candidate  # the kept reply goes on
+    return CellPlan(
+        model=model, task=item.family, format=item.format, prompts=len(samples),
+        epochs=epochs, n=n, choices=1, requests=requests * n * epochs,
+        input_tokens=input_total * n * epochs, output_tokens=output_total * n * epochs,
         minimum=minimum,
     )
 

@@ -23,6 +23,7 @@ from inspect_ai.solver import Solver
 from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import Budget, Format, PromptOptions
+from vs_bench.scenario import Scenario
 
 # the entry-point group of the task packages (``[project.entry-points."vs_bench.families"]``)
 GROUP = "vs_bench.families"
@@ -59,6 +60,9 @@ class Family:
     rescore_run: Callable[[list[str]], dict[str, float]] | None = None
     # own -T parameters -> the family's own solver (None: the vs_bench sampler)
     solver: Callable[[Own], SolverFactory] | None = None
+    # a dialogue family's fixed texts (its solver is ``vs_bench.dialogue``'s): the plan
+    # counts its calls and tokens from them and the samples' partner messages
+    scenario: Scenario | None = None
     # the answer set of one of the family's own prompts, None for any other prompt
     reference: Callable[[str], AnswerSet | None] | None = None
     # the human values the family's figures draw beside the model's (persuasion's donations)
