@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from vs_bench.corpus import LocalIndex, build_index
-from vs_bench.scorers.creativity import MAX_SPAN, creativity_index, padded, words
+from vs_bench.metrics.creativity import MAX_SPAN, creativity_index, padded, words
 
 SPEED_UP_TARGET = 2.0
 

@@ -15,7 +15,7 @@ import argparse
 import numpy as np
 from scipy import stats
 
-from vs_bench.scorers.distribution import uniform_scores
+from vs_bench.metrics.distribution import uniform_scores
 
 
 def miss_rate(p: np.ndarray, n: int, runs: int, resamples: int, key: str,

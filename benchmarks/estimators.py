@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from vs_bench.scorers.distribution import chao1, entropy_plugin, kl_mm, sample_coverage
+from vs_bench.metrics.distribution import chao1, entropy_plugin, kl_mm, sample_coverage
 
 SEED = 20261201
 SIZES = (20, 50, 100, 600)

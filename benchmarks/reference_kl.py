@@ -22,7 +22,7 @@ import argparse
 import numpy as np
 import numpy.typing as npt
 
-from vs_bench.scorers.reference_distribution import ModelDistribution, reference_scores
+from vs_bench.metrics.reference_distribution import ModelDistribution, reference_scores
 from vs_bench.tasks import state_probe, target_dist
 
 SEED = 20261201

@@ -23,14 +23,14 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from vs_bench.scorers.embedding import get_embedder
-from vs_bench.scorers.similarity import (
+from vs_bench.metrics.similarity import (
     DEFAULT_THRESHOLD,
     cosine_kernel,
     distinct_k,
     similarity_classes,
     vendi,
 )
+from vs_bench.scorers.embedding import get_embedder
 
 DATA = Path(__file__).parent.parent / "tests" / "data" / "similarity_calibration.json"
 THRESHOLDS = np.round(np.arange(0.70, 0.951, 0.01), 2)

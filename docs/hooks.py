@@ -3,7 +3,7 @@
 A page asks for one with a marker line, replaced when the site is built:
 
 - ``<!-- generated: metrics -->``: every row of the metric catalogue
-  (``scorers/catalogue.py``);
+  (``vs_bench/metrics/catalogue.py``);
 - ``<!-- generated: keys SCORER -->``: the catalogue rows one scorer reports;
 - ``<!-- generated: families -->``: the registered task families (``vs_bench.tasks``);
 - ``<!-- generated: cli -->``: every ``vs-bench`` command with its options, from the
@@ -33,7 +33,7 @@ def _direction(higher: bool | None) -> str:
 
 def metrics_table(scorer: str | None = None) -> str:
     """The catalogue as a table: every row, or the rows ``scorer`` reports."""
-    from vs_bench.scorers.catalogue import CATALOGUE, keys_of
+    from vs_bench.metrics.catalogue import CATALOGUE, keys_of
 
     keys = list(CATALOGUE) if scorer is None else list(keys_of(scorer))
     head = "| key | label | better | aggregation | scale | meaning |"

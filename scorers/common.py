@@ -2,13 +2,12 @@
 
 Rates and statistics are averaged over prompts (and over epochs of a prompt);
 counts are summed. Which keys are counts, and which keys each scorer reports,
-is the metric catalogue's (``scorers.catalogue``).
+is the metric catalogue's (``vs_bench.metrics.catalogue``).
 """
 
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
@@ -33,17 +32,8 @@ from vs_bench._inspect_compat import (
     registry_unqualified_name,
 )
 from vs_bench.draws import SampleDraws
-from vs_bench.scorers.catalogue import is_count, keys_of, spec
-
-# Score metadata key of per-draw values that a run-level metric pools over every sample
-# (persuasion's donations, for a KS statistic of the whole run): name -> list of values.
-# The epoch reducer concatenates each list over a prompt's epochs.
-POOLED_KEY = "pooled"
-
-
-def _defined_mean(values: Iterable[float]) -> float:
-    defined = [v for v in values if not math.isnan(v)]
-    return sum(defined) / len(defined) if defined else float("nan")
+from vs_bench.metrics.catalogue import POOLED_KEY, defined_mean, is_count, keys_of, spec
+from vs_bench.metrics.prompt_scores import DELIVERY_KEYS, delivery_values
 
 
 @metric
@@ -51,7 +41,7 @@ def mean_defined() -> Metric:
     """Mean over prompts where the value is defined (NaN marks 'no valid draws')."""
 
     def compute(scores: list[SampleScore]) -> float:
-        return _defined_mean(float(s.score.as_float()) for s in scores)
+        return defined_mean(float(s.score.as_float()) for s in scores)
 
     return compute
 
@@ -72,14 +62,15 @@ def nonnegative_mean() -> Metric:
     cannot be negative (Miller-Madow KL), as the report shows it."""
 
     def compute(scores: list[SampleScore]) -> float:
-        return max(_defined_mean(float(s.score.as_float()) for s in scores), 0.0)
+        return max(defined_mean(float(s.score.as_float()) for s in scores), 0.0)
 
     return compute
 
 
 def run_level_metric(key: str) -> Metric:
-    """The run-level aggregate of ``key``: a sum for counts, the defined mean otherwise
-    (clipped at 0 where the catalogue says the metric cannot be negative)."""
+    """The run-level aggregate of ``key`` as an Inspect metric, by the catalogue's rule
+    (``run_level``): a sum for counts, the defined mean otherwise (clipped at 0 where the
+    catalogue says the metric cannot be negative)."""
     if is_count(key):
         return total()
     row = spec(key)
@@ -94,25 +85,6 @@ def scorer_metrics(scorer: str) -> dict[str, list[Metric]]:
     score: the headline that ``inspect view`` shows in its log list and header.
     """
     return {key: [run_level_metric(key)] for key in keys_of(scorer)}
-
-
-# what every scorer reports of how its draws were delivered (the metric catalogue's rows)
-DELIVERY_KEYS = ("n_draws", "parse_failures", "parse_failure_rate", "over_delivered",
-                 "under_delivered")
-
-
-def delivery_values(
-    n_draws: int, parse_failures: int, replies: int, over_delivered: int = 0,
-    under_delivered: int = 0,
-) -> dict[str, float]:
-    """The ``DELIVERY_KEYS`` of one prompt: a parse failure rate per reply (NaN without one)."""
-    return {
-        "n_draws": float(n_draws),
-        "parse_failures": float(parse_failures),
-        "parse_failure_rate": parse_failures / replies if replies else math.nan,
-        "over_delivered": float(over_delivered),
-        "under_delivered": float(under_delivered),
-    }
 
 
 def delivery_counts(
@@ -151,14 +123,14 @@ def epoch_reducer() -> ScoreReducer:
     def reduce(scores: list[Score]) -> Score:
         if not isinstance(scores[0].value, dict):
             return Score(
-                value=_defined_mean(float(s.as_float()) for s in scores),
+                value=defined_mean(float(s.as_float()) for s in scores),
                 explanation=_joined_explanations(scores),
                 metadata=_pooled(scores),
             )
         value = {}
         for key in scores[0].value:
             values = [float(s.value[key]) for s in scores]  # type: ignore[index, arg-type]
-            value[key] = sum(values) if is_count(key) else _defined_mean(values)
+            value[key] = sum(values) if is_count(key) else defined_mean(values)
         return Score(value=value, explanation=_joined_explanations(scores),
                      metadata=_pooled(scores))
 

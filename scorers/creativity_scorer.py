@@ -1,42 +1,28 @@
 """Inspect adapter: the creativity index of a sample's N draws against a reference corpus.
 
-The formula and the word rules are in ``scorers.creativity``; the corpora (a local
+The formula and the word rules are in ``vs_bench.metrics.creativity``; the corpora (a local
 infini-gram index, or infini-gram's public API) in ``vs_bench.corpus``. A sample's
 ``creativity_index`` is the mean over its texts; the run's is the mean over every text
 of the run (``mean_over_texts``: the per-text values travel in each score's metadata
-under ``scorers.common.POOLED_KEY``), so a prompt with more texts weighs more.
+under ``vs_bench.metrics.catalogue.POOLED_KEY``), so a prompt with more texts weighs more.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 import anyio
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import TaskState
 
-from vs_bench.corpus import HOW_TO_GET_ONE, Corpus, open_corpus
+from vs_bench.corpus import HOW_TO_GET_ONE, open_corpus
 from vs_bench.draws import SampleDraws
 from vs_bench.errors import VsBenchError
-from vs_bench.scorers.catalogue import CREATIVITY, keys_of
-from vs_bench.scorers.common import POOLED_KEY, pooled_values, scorer_metrics
-from vs_bench.scorers.creativity import (
-    KEY,
-    PER_TEXT,
-    SPAN_LENGTHS,
-    creativity_index,
-    uniqueness_profile,
-)
+from vs_bench.metrics.catalogue import CREATIVITY, POOLED_KEY, keys_of
+from vs_bench.metrics.creativity import KEY, PER_TEXT, creativity_scores, mean_over_texts
+from vs_bench.scorers.common import pooled_values, scorer_metrics
 
 KEYS = keys_of(CREATIVITY)
-
-
-def mean_over_texts(values: Iterable[float]) -> float:
-    """The run-level creativity index: the mean of the per-text values (NaN left out)."""
-    scored = [v for v in values if not math.isnan(v)]
-    return math.fsum(scored) / len(scored) if scored else math.nan
 
 
 @metric
@@ -47,37 +33,6 @@ def creativity_index_over_texts() -> Metric:
         return mean_over_texts(pooled_values(scores, PER_TEXT))
 
     return compute
-
-
-@dataclass(frozen=True)
-class CreativityScores:
-    """One prompt's texts against a corpus."""
-
-    per_text: list[float]  # creativity index of each text, NaN for a text without words
-    uniqueness: dict[int, float]  # L -> mean L-uniqueness over the texts with words
-
-    @property
-    def values(self) -> dict[str, float]:
-        """The catalogue keys: the mean index over the texts with words, and how many
-        texts had none (their index is undefined)."""
-        unscored = sum(math.isnan(v) for v in self.per_text)
-        return {KEY: mean_over_texts(self.per_text), "creativity_unscored": float(unscored)}
-
-
-def creativity_scores(corpus: Corpus, texts: list[str]) -> CreativityScores:
-    """The creativity index of each of ``texts`` against ``corpus``."""
-    per_text: list[float] = []
-    sums = dict.fromkeys(SPAN_LENGTHS, 0.0)
-    for text in texts:
-        matches = corpus.matches(text)
-        per_text.append(creativity_index(matches))
-        if matches:
-            for length, value in uniqueness_profile(matches).items():
-                sums[length] += value
-    scored = sum(not math.isnan(v) for v in per_text)
-    return CreativityScores(
-        per_text, {k: v / scored if scored else math.nan for k, v in sums.items()}
-    )
 
 
 @scorer(metrics=scorer_metrics(CREATIVITY) | {KEY: [creativity_index_over_texts()]})

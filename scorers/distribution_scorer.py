@@ -2,57 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import SampleDraws
-from vs_bench.scorers.catalogue import DISTRIBUTION, keys_of
-from vs_bench.scorers.common import delivery_notes, delivery_values, scorer_metrics
-from vs_bench.scorers.distribution import (
-    chao1,
-    chi_square_uniform,
-    hill_number,
-    kl_mm,
-    sample_coverage,
-    uniform_scores,
-)
-
-# the keys of ``distribution_score``, in display order (the metric catalogue's rows)
-KEYS = keys_of(DISTRIBUTION)
-
-
-def distribution_score(
-    counts: np.ndarray,
-    invalid: int,
-    parse_failures: int = 0,
-    replies: int = 0,
-    over_delivered: int = 0,
-    under_delivered: int = 0,
-) -> dict[str, float]:
-    """Every per-prompt distribution metric, from counts over the answer set, in the
-    catalogue's order (the primary metric, KL, first)."""
-    n_draws = int(counts.sum()) + invalid
-    chi2 = chi_square_uniform(counts)
-    richness = chao1(counts)
-    nan = float("nan")
-    values = {
-        # the one-row case of the batched metrics (the sample-size curves use many rows)
-        **{key: float(value) for key, value in uniform_scores(counts, invalid).items()},
-        "kl_mm": float(kl_mm(counts)),
-        "chi2_dof": float(chi2.dof),
-        "chi2_p_under": float(chi2.p_under),
-        **{f"hill_{q}": float(hill_number(counts, q)) for q in (0, 1, 2)},
-        "chao1": float(richness.estimate),
-        "chao1_lo": float(richness.low),
-        "chao1_hi": float(richness.high),
-        "sample_coverage": float(sample_coverage(counts)),
-        "invalid_rate": invalid / n_draws if n_draws else nan,
-        "n_valid": float(n_draws - invalid),
-        **delivery_values(n_draws, parse_failures, replies, over_delivered, under_delivered),
-    }
-    return {key: values[key] for key in KEYS}
+from vs_bench.metrics.catalogue import DISTRIBUTION
+from vs_bench.metrics.prompt_scores import distribution_score
+from vs_bench.scorers.common import delivery_notes, scorer_metrics
 
 
 def explanation(values: dict[str, float], draws: SampleDraws) -> str:

@@ -14,15 +14,15 @@ from inspect_ai.solver import TaskState
 
 from vs_bench import prompts
 from vs_bench.draws import SampleDraws
-from vs_bench.scorers.catalogue import FACTUAL
-from vs_bench.scorers.common import delivery_counts, scorer_metrics
-from vs_bench.scorers.factual import (
+from vs_bench.metrics.catalogue import FACTUAL
+from vs_bench.metrics.factual import (
     Grade,
     exact_match,
     factual_scores,
     normalize_answer,
     parse_grade,
 )
+from vs_bench.scorers.common import delivery_counts, scorer_metrics
 from vs_bench.scorers.grading import ask, grader, no_grader
 
 EXACT_MATCH = no_grader("graded by normalised exact match against the gold answer")

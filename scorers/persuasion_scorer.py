@@ -1,15 +1,15 @@
 """Inspect adapter of the persuasion family: each sample's donations and persuadee replies.
 
 Per sample (one persona, its N simulated dialogues): the donation of each final
-statement (``scorers.persuasion.donation``) and the donation metrics of that sample
+statement (``vs_bench.metrics.persuasion.donation``) and the donation metrics of that sample
 alone; the replies of each dialogue give distinct-1/2/3 and the mean length
 (``text_diversity``), the semantic diversity (``embedding``) and the Flesch-Kincaid
 grade, averaged over the sample's dialogues.
 
 Run level: ``donation_ks``, ``donation_ks_p``, ``donation_l1`` and ``donation_mean`` pool
 the valid donations of every sample (carried in each score's metadata under
-``scorers.common.POOLED_KEY``, concatenated over epochs) and compare them with the human
-reference, so the run's KS statistic is that of all its donations, not a mean of
+``vs_bench.metrics.catalogue.POOLED_KEY``, concatenated over epochs) and compare them with
+the human reference, so the run's KS statistic is that of all its donations, not a mean of
 per-dialogue statistics; counts are summed and the other keys averaged over samples.
 """
 
@@ -25,11 +25,12 @@ from inspect_ai.solver import TaskState
 
 from vs_bench.dialogue import DialogueRecord
 from vs_bench.draws import SampleDraws
+from vs_bench.metrics.catalogue import PERSUASION, POOLED_KEY, keys_of
+from vs_bench.metrics.persuasion import DONATIONS, donation, donation_metrics, flesch_kincaid
+from vs_bench.metrics.prompt_scores import DELIVERY_KEYS
+from vs_bench.metrics.text_diversity import DISTINCT_ORDERS, distinct_n, mean_length
 from vs_bench.registry import human_reference
-from vs_bench.scorers.catalogue import PERSUASION, keys_of
 from vs_bench.scorers.common import (
-    DELIVERY_KEYS,
-    POOLED_KEY,
     delivery_counts,
     delivery_notes,
     pooled_values,
@@ -37,8 +38,6 @@ from vs_bench.scorers.common import (
 )
 from vs_bench.scorers.embedder_thread import run_in_embedder_thread
 from vs_bench.scorers.embedding import check_embedder, get_embedder, semantic_diversity
-from vs_bench.scorers.persuasion import DONATIONS, donation, donation_metrics, flesch_kincaid
-from vs_bench.scorers.text_diversity import DISTINCT_ORDERS, distinct_n, mean_length
 
 KEYS = keys_of(PERSUASION)
 

@@ -10,11 +10,11 @@ from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
 from vs_bench.draws import SampleDraws
+from vs_bench.metrics.catalogue import QUALITY
+from vs_bench.metrics.quality import RUBRICS, criterion_means, parse_judgement, quality
+from vs_bench.metrics.similarity import utility_k
 from vs_bench.parsing import ParseError
-from vs_bench.scorers.catalogue import QUALITY
 from vs_bench.scorers.common import scorer_metrics
-from vs_bench.scorers.quality import RUBRICS, criterion_means, parse_judgement, quality
-from vs_bench.scorers.similarity import utility_k
 
 GRADER_ROLE = "grader"
 NO_GRADER = f"not judged: pass --model-role {GRADER_ROLE}=<model> to score quality"

@@ -16,18 +16,18 @@ from inspect_ai.solver import TaskState
 
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import SampleDraws
-from vs_bench.scorers.catalogue import REFERENCE, keys_of
-from vs_bench.scorers.common import delivery_values, scorer_metrics
-from vs_bench.scorers.distribution import coverage, precision
-from vs_bench.scorers.reference_distribution import (
+from vs_bench.metrics.catalogue import REFERENCE, WEIGHTS_KEY, keys_of
+from vs_bench.metrics.distribution import coverage, precision
+from vs_bench.metrics.prompt_scores import delivery_values
+from vs_bench.metrics.reference_distribution import (
     SMOOTHING,
     ModelDistribution,
     model_distribution,
     reference_scores,
 )
+from vs_bench.scorers.common import scorer_metrics
 
 KEYS = keys_of(REFERENCE)
-WEIGHTS_KEY = "reference_weights"
 
 
 def to_metadata(answers: AnswerSet) -> dict[str, Any]:

@@ -12,10 +12,10 @@ from inspect_ai.solver import TaskState
 
 from vs_bench import prompts
 from vs_bench.draws import SampleDraws
-from vs_bench.scorers.catalogue import SAFETY
+from vs_bench.metrics.catalogue import SAFETY
+from vs_bench.metrics.safety import parse_refusal, safety_scores
 from vs_bench.scorers.common import delivery_counts, scorer_metrics
 from vs_bench.scorers.grading import ask, grader, no_grader
-from vs_bench.scorers.safety import parse_refusal, safety_scores
 
 NOT_JUDGED = no_grader("refusals not judged")
 

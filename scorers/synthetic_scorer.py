@@ -15,10 +15,8 @@ from inspect_ai.solver import TaskState
 
 from vs_bench import prompts
 from vs_bench.draws import SampleDraws
-from vs_bench.scorers.catalogue import SYNTHETIC_MATH, SYNTHETIC_NEGATIVE
-from vs_bench.scorers.common import scorer_metrics
-from vs_bench.scorers.grading import ask, grader, no_grader
-from vs_bench.scorers.math_answers import (
+from vs_bench.metrics.catalogue import SYNTHETIC_MATH, SYNTHETIC_NEGATIVE
+from vs_bench.metrics.math_answers import (
     correct_rate,
     final_answer,
     incorrect_scores,
@@ -26,6 +24,8 @@ from vs_bench.scorers.math_answers import (
     question_of,
     valid_rate,
 )
+from vs_bench.scorers.common import scorer_metrics
+from vs_bench.scorers.grading import ask, grader, no_grader
 
 NOT_GRADED = no_grader("answers not checked")
 _UNGRADED = {"grader_judged": 0.0, "grader_parse_failures": 0.0}

@@ -45,8 +45,8 @@ from vs_bench import registry
 from vs_bench.answer_set import AnswerSet
 from vs_bench.checks import integer
 from vs_bench.errors import VsBenchError
+from vs_bench.metrics.catalogue import CATALOGUE
 from vs_bench.registry import REGISTRY, Family, Own, Rescoring
-from vs_bench.scorers.catalogue import CATALOGUE
 from vs_bench.tasks._common import SUBSET_SEED, TEMPERATURE, TOP_P, build_task
 
 DATA = Path(__file__).parent / "data"
@@ -99,8 +99,8 @@ def family(
             if row is None or row.higher_is_better is None:
                 raise VsBenchError(
                     f"task family {found_name!r}: primary metric {primary!r} is not a "
-                    "metric catalogue row with a direction: add it to scorers/catalogue.py "
-                    "or pass primary=<one of its keys>"
+                    "metric catalogue row with a direction: add it to "
+                    "vs_bench/metrics/catalogue.py or pass primary=<one of its keys>"
                 )
             fields["higher_is_better"] = row.higher_is_better
         # the task function reads the spec when called: it is made first, then the spec

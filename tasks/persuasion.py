@@ -8,7 +8,7 @@ messages of the dialogue turn by turn (``full_dialog.csv``), or is a model with
 asked how much of its $2 task payment it donates to Save the Children. The first amount
 of its answer is its donation; no amount, or one outside [0, 2], is counted invalid.
 
-Scores (``scorers.persuasion``): the run's simulated donations against the 982 human
+Scores (``vs_bench.metrics.persuasion``): the run's simulated donations against the 982 human
 persuadee donations in [0, 2] (``donation_ks``, the primary metric, lower is better;
 ``donation_ks_p``, ``donation_l1``, ``donation_mean``, ``n_valid``), and the persuadee's
 replies within each dialogue (distinct-1/2/3, semantic diversity, Flesch-Kincaid grade).
@@ -41,8 +41,8 @@ from vs_bench.dialogue import (
 )
 from vs_bench.formats import Budget, Format, PromptOptions
 from vs_bench.ideal import IDEAL_KEY, of_answers, of_canned
+from vs_bench.metrics.persuasion import statement_metrics
 from vs_bench.scenario import Scenario
-from vs_bench.scorers.persuasion import statement_metrics
 from vs_bench.scorers.persuasion_scorer import persuasion_scorer
 from vs_bench.tasks._family import Own, data_file, family
 

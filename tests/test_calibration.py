@@ -12,7 +12,7 @@ from inspect_ai.model import ChatMessage, GenerateConfig, get_model
 from scipy import stats
 
 from tests.utils.evals import run
-from vs_bench.scorers.calibration import (
+from vs_bench.metrics.calibration import (
     calibration,
     expected_calibration_error,
     probability_sums,

@@ -26,8 +26,8 @@ from vs_bench._registry import TASKS
 from vs_bench.cli import main
 from vs_bench.errors import VsBenchError
 from vs_bench.ideal import IDEAL_KEY, answers_of
+from vs_bench.metrics.prompt_scores import distribution_score
 from vs_bench.rescore import answer_set_scoring, read_responses
-from vs_bench.scorers.distribution_scorer import distribution_score
 from vs_bench.tasks.answer_sets import OPEN_QA_FILE, STATE_NAME_FILE, read_ground_truth
 
 QA = REFERENCE / "openended_qa"

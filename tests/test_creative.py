@@ -16,9 +16,9 @@ from inspect_ai.model import ChatMessage, GenerateConfig, get_model
 from vs_bench._registry import TASKS
 from vs_bench.draws import SampleDraws
 from vs_bench.errors import VsBenchError
+from vs_bench.metrics.text_diversity import rouge_l
 from vs_bench.rescore import score_responses
 from vs_bench.scorers.diversity_scorer import KEYS as SCORE_KEYS
-from vs_bench.scorers.text_diversity import rouge_l
 from vs_bench.tasks import creative
 from vs_bench.tasks._family import CANNED_FILE, DATA
 from vs_bench.tasks.creative import CREATIVE, load_prompts

@@ -28,8 +28,7 @@ from vs_bench.analysis.creativity_plots import creativity_figure, creativity_fig
 from vs_bench.analysis.render import slug
 from vs_bench.analysis.runs import read_run
 from vs_bench.errors import VsBenchError
-from vs_bench.providers.random_python import sampler_request
-from vs_bench.scorers.creativity import (
+from vs_bench.metrics.creativity import (
     MAX_SPAN,
     SPAN_LENGTHS,
     covered,
@@ -40,6 +39,7 @@ from vs_bench.scorers.creativity import (
     uniqueness,
     words,
 )
+from vs_bench.providers.random_python import sampler_request
 from vs_bench.tasks._family import canned_texts
 
 pytest.importorskip("infini_gram", reason="needs the corpus extra (infini-gram)")

@@ -10,13 +10,13 @@ import pytest
 from scipy import stats
 
 from tests.utils.paths import REFERENCE
-from vs_bench.scorers.distribution import (
+from vs_bench.metrics.distribution import (
     chi_square_uniform,
     coverage,
     kl_from_uniform,
     uniform_scores,
 )
-from vs_bench.scorers.distribution_scorer import distribution_score
+from vs_bench.metrics.prompt_scores import distribution_score
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import pytest
 from tests.test_families import colour  # noqa: F401  (the family docs/adding-a-task.md adds)
 from tests.utils import forked_cli
 from tests.utils.doc_commands import ROOT, Block, CommandError, all_blocks, check
-from vs_bench.scorers.catalogue import CATALOGUE
+from vs_bench.metrics.catalogue import CATALOGUE
 
 BIN = Path(sys.executable).parent
 BLOCKS = all_blocks()

@@ -13,7 +13,7 @@ from scipy import stats
 from skbio.diversity import alpha
 
 from tests.utils.cli import run_cli
-from vs_bench.scorers.distribution import (
+from vs_bench.metrics.distribution import (
     chao1,
     chi_square_uniform,
     entropy_miller_madow,

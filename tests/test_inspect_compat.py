@@ -15,10 +15,10 @@ from tests.utils.evals import run
 from vs_bench.analysis import leaderboard
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import Draw, ParseFailure, SampleDraws
-from vs_bench.scorers import catalogue
-from vs_bench.scorers.calibration_scorer import calibration_score
+from vs_bench.metrics import catalogue
+from vs_bench.metrics.prompt_scores import calibration_score, distribution_score
 from vs_bench.scorers.common import epoch_reducer
-from vs_bench.scorers.distribution_scorer import distribution_score, explanation
+from vs_bench.scorers.distribution_scorer import explanation
 from vs_bench.tasks.numbers import DICE_ANSWERS
 
 

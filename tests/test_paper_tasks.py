@@ -16,8 +16,7 @@ from tests.utils.cli import run_cli
 from vs_bench import prompts
 from vs_bench._registry import TASKS
 from vs_bench.draws import SampleDraws
-from vs_bench.parsing import ParseError
-from vs_bench.scorers.catalogue import (
+from vs_bench.metrics.catalogue import (
     FACTUAL,
     REFERENCE,
     SAFETY,
@@ -25,14 +24,15 @@ from vs_bench.scorers.catalogue import (
     SYNTHETIC_NEGATIVE,
     keys_of,
 )
-from vs_bench.scorers.factual import factual_scores, normalize_answer, parse_grade, top_index
-from vs_bench.scorers.math_answers import (
+from vs_bench.metrics.factual import factual_scores, normalize_answer, parse_grade, top_index
+from vs_bench.metrics.math_answers import (
     correct_rate,
     final_answer,
     incorrect_scores,
     question_of,
 )
-from vs_bench.scorers.safety import RefusalJudgement, parse_refusal, safety_scores
+from vs_bench.metrics.safety import RefusalJudgement, parse_refusal, safety_scores
+from vs_bench.parsing import ParseError
 from vs_bench.tasks import safety, simpleqa, synthetic
 
 GRADED = {"grader_judged", "grader_parse_failures"}

@@ -28,9 +28,8 @@ from vs_bench.dialogue import DialogueRecord, choose, turn_plan
 from vs_bench.draws import SampleDraws
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS, Budget
-from vs_bench.parsing import Candidate
-from vs_bench.scorers.common import POOLED_KEY
-from vs_bench.scorers.persuasion import (
+from vs_bench.metrics.catalogue import POOLED_KEY
+from vs_bench.metrics.persuasion import (
     BINS,
     donation,
     donation_l1,
@@ -39,6 +38,7 @@ from vs_bench.scorers.persuasion import (
     flesch_kincaid,
     histogram,
 )
+from vs_bench.parsing import Candidate
 from vs_bench.tasks import SPECS, persuasion
 from vs_bench.tasks._family import CANNED_FILE
 

@@ -16,8 +16,8 @@ from vs_bench._registry import TASKS
 from vs_bench.analysis.plots import plot_runs
 from vs_bench.analysis.runs import load_runs
 from vs_bench.formats import FORMATS, Budget, PromptOptions
+from vs_bench.metrics.quality import RUBRICS, parse_judgement, quality
 from vs_bench.parsing import ParseError
-from vs_bench.scorers.quality import RUBRICS, parse_judgement, quality
 from vs_bench.scorers.quality_scorer import quality_scorer
 from vs_bench.solver import vs_sampler
 from vs_bench.tasks._common import with_ideal

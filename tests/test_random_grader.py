@@ -16,12 +16,12 @@ from vs_bench import prompts
 from vs_bench.answer_set import AnswerSet
 from vs_bench.formats import FORMATS, Budget, PromptOptions
 from vs_bench.ideal import IDEAL_KEY, of_answers
-from vs_bench.scorers.factual import parse_grade
-from vs_bench.scorers.math_answers import parse_solution
-from vs_bench.scorers.quality import RUBRICS, parse_judgement
+from vs_bench.metrics.factual import parse_grade
+from vs_bench.metrics.math_answers import parse_solution
+from vs_bench.metrics.quality import RUBRICS, parse_judgement
+from vs_bench.metrics.safety import parse_refusal
+from vs_bench.metrics.similarity import parse_partition, partition_prompt
 from vs_bench.scorers.quality_scorer import quality_scorer
-from vs_bench.scorers.safety import parse_refusal
-from vs_bench.scorers.similarity import parse_partition, partition_prompt
 from vs_bench.solver import vs_sampler
 from vs_bench.tasks.numbers import RAND_NUM_PROMPT
 

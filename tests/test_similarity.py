@@ -18,8 +18,7 @@ from vendi_score import vendi as vendi_reference
 
 from vs_bench._registry import TASKS
 from vs_bench.draws import SampleDraws
-from vs_bench.parsing import ParseError
-from vs_bench.scorers.similarity import (
+from vs_bench.metrics.similarity import (
     DEFAULT_THRESHOLD,
     PATIENCE,
     cosine_kernel,
@@ -30,6 +29,7 @@ from vs_bench.scorers.similarity import (
     utility_k,
     vendi,
 )
+from vs_bench.parsing import ParseError
 
 CALIBRATION = Path(__file__).parent / "data" / "similarity_calibration.json"
 

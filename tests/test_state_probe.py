@@ -15,7 +15,7 @@ from tests.utils.cli import run_cli
 from vs_bench._registry import TASKS
 from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
-from vs_bench.scorers.reference_distribution import (
+from vs_bench.metrics.reference_distribution import (
     chi_square_reference,
     kl_shared_support,
     model_distribution,

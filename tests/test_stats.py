@@ -28,7 +28,7 @@ from vs_bench.analysis.stats import (
     plugin_kl,
 )
 from vs_bench.errors import VsBenchError
-from vs_bench.scorers.distribution import kl_from_uniform
+from vs_bench.metrics.distribution import kl_from_uniform
 from vs_bench.scorers.embedding import semantic_diversity
 
 NAN = float("nan")

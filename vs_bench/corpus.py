@@ -1,6 +1,6 @@
 """Reference corpora of the creativity index: local infini-gram indexes and its HTTP API.
 
-A corpus answers one question for a text: for each of its words (``scorers.creativity``
+A corpus answers one question for a text: for each of its words (``vs_bench.metrics.creativity``
 ``tokenise``), how long is the longest run of words from there (capped at 12) that
 occurs verbatim in the corpus. Two kinds answer it:
 
@@ -8,7 +8,7 @@ occurs verbatim in the corpus. Two kinds answer it:
   package (``build_index``, ``vs-bench index-corpus``) over the corpus's documents in
   the creativity module's normalised form, so matches are case- and punctuation-blind;
   each word's longest span comes from ``count`` queries of the span's bytes
-  (``scorers.creativity.longest_matches``, at most 2n queries for n words). The
+  (``vs_bench.metrics.creativity.longest_matches``, at most 2n queries for n words). The
   engine's own ``creativity`` query (the longest match from every byte) answers the
   same, but measured 3-5x slower: two threads and a suffix-array search per byte of the
   text, where only word starts count (docs/creativity.md).
@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from vs_bench.corpus_api import API_PREFIX, API_URL, ApiIndex
 from vs_bench.corpus_api import API_TRIES as API_TRIES  # the API's, read here too
 from vs_bench.errors import VsBenchError
+from vs_bench.metrics.creativity import longest_matches, padded, words
 from vs_bench.registry import families
-from vs_bench.scorers.creativity import longest_matches, padded, words
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -17,7 +17,7 @@ import urllib.request
 from typing import Any
 
 from vs_bench.errors import VsBenchError
-from vs_bench.scorers.creativity import MAX_SPAN, MIN_SPAN, prepared, tokenise
+from vs_bench.metrics.creativity import MAX_SPAN, MIN_SPAN, prepared, tokenise
 
 API_URL = "https://api.infini-gram.io/"
 API_PREFIX = "api:"

@@ -23,14 +23,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from inspect_ai.scorer import SampleScore, Score
-
 from vs_bench.answer_set import AnswerSet
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import FORMATS
+from vs_bench.metrics.catalogue import run_level
+from vs_bench.metrics.creativity import creativity_scores, mean_over_texts
+from vs_bench.metrics.prompt_scores import calibration_score, distribution_score
 from vs_bench.registry import Family, families, reference_for
-from vs_bench.scorers.common import run_level_metric
-from vs_bench.scorers.distribution_scorer import distribution_score
 
 if TYPE_CHECKING:
     from vs_bench.corpus import Corpus
@@ -55,7 +54,6 @@ def answer_set_values(answers: AnswerSet, responses: list[Response]) -> dict[str
     """Distribution metrics of one prompt's responses over ``answers``, and the calibration
     keys (calib_ece, ...) of the stated probabilities when any response states one."""
     from vs_bench.draws import Draw, SampleDraws
-    from vs_bench.scorers.calibration_scorer import calibration_score
 
     counts, invalid = answers.counts([r.text for r in responses])
     scores = distribution_score(counts, invalid)
@@ -151,11 +149,6 @@ def read_response_items(path: str | Path) -> dict[str, list[Response]]:
     return groups
 
 
-def _run_level(key: str, values: list[float]) -> float:
-    scores = [SampleScore(score=Score(value=v)) for v in values]
-    return run_level_metric(key)(scores)  # type: ignore[no-any-return]
-
-
 def score_responses(
     path: str | Path,
     task: str,
@@ -169,8 +162,6 @@ def score_responses(
     ``corpus`` (creative families, ``--corpus-index``): adds the creativity index, each
     prompt's row holding its texts' values (``creativity_per_text``).
     """
-    from vs_bench.scorers.creativity_scorer import creativity_scores, mean_over_texts
-
     spec = family_spec(task)
     if ground_truth is not None and spec.answers is None:
         raise VsBenchError(f"--ground-truth applies to answer-set tasks, not {task}: drop it")
@@ -201,7 +192,7 @@ def score_responses(
     for row in per_prompt:
         for key in keys:
             row.setdefault(key, math.nan)
-    result: dict[str, Any] = {k: _run_level(k, [row[k] for row in per_prompt]) for k in keys}
+    result: dict[str, Any] = {k: run_level(k, [row[k] for row in per_prompt]) for k in keys}
     if corpus is not None:  # the run's creativity index: the mean over texts, not prompts
         result["creativity_index"] = mean_over_texts(
             math.nan if v is None else v for row in per_prompt for v in row["creativity_per_text"])

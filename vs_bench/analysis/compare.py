@@ -41,11 +41,11 @@ from vs_bench.analysis.inference import Comparison, Interval, ReferenceDraws
 from vs_bench.analysis.runs import Run
 from vs_bench.analysis.stats import holm
 from vs_bench.answer_set import AnswerSet
+from vs_bench.metrics import catalogue
+from vs_bench.metrics.creativity import PER_TEXT
+from vs_bench.metrics.distribution import chi_square_uniform
+from vs_bench.metrics.persuasion import DONATIONS
 from vs_bench.registry import families, human_reference
-from vs_bench.scorers import catalogue
-from vs_bench.scorers.creativity import PER_TEXT
-from vs_bench.scorers.distribution import chi_square_uniform
-from vs_bench.scorers.persuasion import DONATIONS
 
 BASELINE = "direct"
 LEVEL = inference.LEVEL

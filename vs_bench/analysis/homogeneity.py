@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vs_bench.errors import VsBenchError
-from vs_bench.scorers import catalogue
+from vs_bench.metrics import catalogue
 
 
 class Run(Protocol):

@@ -34,7 +34,7 @@ import numpy.typing as npt
 from scipy import stats as sps
 
 from vs_bench.analysis.stats import check_level, diversity_levels, kl_estimate, mover
-from vs_bench.scorers.reference_distribution import (
+from vs_bench.metrics.reference_distribution import (
     ModelDistribution,
     chi_square_reference,
     kl_shared_support,

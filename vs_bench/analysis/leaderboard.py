@@ -23,8 +23,8 @@ from scipy import stats
 from vs_bench.analysis import compare
 from vs_bench.analysis.compare import Cell, Results
 from vs_bench.analysis.runs import IDEAL_MODEL, Run, load_runs
-from vs_bench.scorers import catalogue
-from vs_bench.scorers.catalogue import MetricSpec
+from vs_bench.metrics import catalogue
+from vs_bench.metrics.catalogue import MetricSpec
 
 BASELINE_FORMAT = compare.BASELINE
 

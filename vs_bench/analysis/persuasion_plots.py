@@ -1,11 +1,11 @@
 """Donation histograms of the persuasion family: simulated against human, one panel per format.
 
 Each panel shows the share of donations in each of the 8 bins of $0.25 on [0, 2]
-(``scorers.persuasion.histogram``, the bins of ``donation_l1``): the 982 human
+(``vs_bench.metrics.persuasion.histogram``, the bins of ``donation_l1``): the 982 human
 donations of PersuasionForGood as a grey outline, each model's simulated donations as
 bars, with the run's logged ``donation_ks`` in the legend. The donations are read from
 the logged final statements (``PromptRecord.texts``, pooled over epochs) with the
-scorer's own rule (``scorers.persuasion.donation``); statements without a valid amount
+scorer's own rule (``vs_bench.metrics.persuasion.donation``); statements without a valid amount
 are left out, as in the metrics.
 """
 
@@ -22,8 +22,8 @@ from vs_bench.analysis.plots import _legend, _title, save
 from vs_bench.analysis.render import slug
 from vs_bench.analysis.runs import IDEAL_MODEL, Run
 from vs_bench.formats import FORMATS
+from vs_bench.metrics.persuasion import BINS, donation, histogram
 from vs_bench.registry import human_reference
-from vs_bench.scorers.persuasion import BINS, donation, histogram
 
 KEY = "donation_ks"
 

@@ -17,9 +17,9 @@ import numpy as np
 
 from vs_bench.analysis.runs import PromptDraws, Run
 from vs_bench.errors import VsBenchError
-from vs_bench.scorers import distribution
-from vs_bench.scorers.calibration import empirical_distribution, verbalized_distribution
-from vs_bench.scorers.distribution import expected_coverage_uniform, uniform_scores
+from vs_bench.metrics import distribution
+from vs_bench.metrics.calibration import empirical_distribution, verbalized_distribution
+from vs_bench.metrics.distribution import expected_coverage_uniform, uniform_scores
 
 SIZES = (1, 3, 5, 10, 50)  # the seed's sample sizes
 REPEATS = 200  # random subsets per size

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from inspect_ai.hooks import Hooks, SampleEnd, TaskStart, hooks
 
 from vs_bench.draws import STORE_KEY, SampleDraws
+from vs_bench.metrics import catalogue
 from vs_bench.registry import families
-from vs_bench.scorers import catalogue
 
 _ACTIVE = False
 

@@ -2,7 +2,7 @@
 Markdown and a static HTML page.
 
 Every number a command shows goes through ``number``; every metric label and direction
-comes from the metric catalogue (``vs_bench.scorers.catalogue``).
+comes from the metric catalogue (``vs_bench.metrics.catalogue``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rich.text import Text
 
 from vs_bench.analysis.leaderboard import Leaderboard, Row
 from vs_bench.errors import VsBenchError
-from vs_bench.scorers import catalogue
+from vs_bench.metrics import catalogue
 
 
 def number(value: float | None, missing: str = "") -> str:
@@ -71,7 +71,8 @@ def column_header(key: str) -> str:
     spec = catalogue.spec(key)
     if spec is None:
         return key
-    arrow = {True: " ↑", False: " ↓"}.get(spec.higher_is_better, "")
+    arrows: dict[bool | None, str] = {True: " ↑", False: " ↓", None: ""}
+    arrow = arrows[spec.higher_is_better]
     return f"{spec.label}{arrow}"
 
 

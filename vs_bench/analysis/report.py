@@ -25,7 +25,7 @@ from vs_bench.analysis.compare import Cell, Results
 from vs_bench.analysis.render import interval_text, number, p_short
 from vs_bench.analysis.runs import load_runs, read_run
 from vs_bench.analysis.verdicts import TaskReport, verdict
-from vs_bench.scorers import catalogue
+from vs_bench.metrics import catalogue
 
 BASELINE = compare.BASELINE
 LEVEL = compare.LEVEL

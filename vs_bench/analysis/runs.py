@@ -22,10 +22,9 @@ from vs_bench.analysis import homogeneity
 from vs_bench.answer_set import AnswerSet
 from vs_bench.draws import STORE_KEY, SampleDraws
 from vs_bench.errors import VsBenchError
+from vs_bench.metrics import catalogue
+from vs_bench.metrics.catalogue import POOLED_KEY, WEIGHTS_KEY
 from vs_bench.registry import task_functions
-from vs_bench.scorers import catalogue
-from vs_bench.scorers.common import POOLED_KEY
-from vs_bench.scorers.reference_scorer import WEIGHTS_KEY
 
 IDEAL_MODEL = "random/python"
 # the bulk of a log, which the readers do not use
@@ -81,7 +80,7 @@ class Run:
     family: str = ""  # the task family alone (e.g. "rand_num")
     parameters: dict[str, str] = field(default_factory=dict)  # those of the label (n: "20")
     records: list[PromptRecord] = field(default_factory=list)
-    # name -> sample id -> the values its scores pooled (``scorers.common.POOLED_KEY``:
+    # name -> sample id -> the values its scores pooled (``catalogue.POOLED_KEY``:
     # persuasion's valid donations, the creativity index of each text), over its epochs
     pooled: dict[str, dict[Any, list[float]]] = field(default_factory=dict)
 

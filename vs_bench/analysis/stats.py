@@ -72,8 +72,8 @@ from vs_bench.errors import VsBenchError
 # The scorers' functions, one formula for the logged keys and the verdict: the plug-in
 # KL̂ = Σ p̂ ln(p̂ K) (the scorer's ``kl``) and KL̂ − (S − 1)/(2N) unclipped (``kl_mm``);
 # ``kl_estimate`` clips its reported value at 0, the scorer's key stays unclipped.
-from vs_bench.scorers.distribution import kl_from_uniform as plugin_kl
-from vs_bench.scorers.distribution import kl_mm as miller_madow_kl
+from vs_bench.metrics.distribution import kl_from_uniform as plugin_kl
+from vs_bench.metrics.distribution import kl_mm as miller_madow_kl
 from vs_bench.scorers.embedding import SCALE, semantic_diversity
 
 FloatArray = npt.NDArray[np.float64]

@@ -17,6 +17,7 @@ This module is plain data: it imports nothing from Inspect.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -35,6 +36,14 @@ SYNTHETIC_MATH = "synthetic_math"
 SYNTHETIC_NEGATIVE = "synthetic_negative"
 CREATIVITY = "creativity"  # creative families given a reference corpus
 PERSUASION = "persuasion"  # the dialogue simulation (donations, the persuadee's replies)
+
+# Score metadata key of per-draw values that a run-level metric pools over every sample
+# (persuasion's donations, for a KS statistic of the whole run): name -> list of values.
+# The epoch reducer concatenates each list over a prompt's epochs.
+POOLED_KEY = "pooled"
+# Sample metadata key of an answer set's reference weights (the reference scorer's samples;
+# the analysis reads them back from the log)
+WEIGHTS_KEY = "reference_weights"
 
 
 @dataclass(frozen=True)
@@ -259,6 +268,23 @@ def is_count(key: str) -> bool:
     """Whether ``key`` is summed (counts) rather than averaged; unknown keys are averaged."""
     row = CATALOGUE.get(key)
     return row is not None and row.is_count
+
+
+def defined_mean(values: Iterable[float]) -> float:
+    """Mean of the values that are defined (NaN marks 'no valid draws'); NaN if none is."""
+    defined = [v for v in values if not math.isnan(v)]
+    return sum(defined) / len(defined) if defined else float("nan")
+
+
+def run_level(key: str, values: Iterable[float]) -> float:
+    """The run-level value of ``key`` from its per-prompt values: a sum for counts, the
+    defined mean otherwise (clipped at 0 where the row says the metric cannot be negative).
+    The scorers' Inspect metrics (``scorers.common.run_level_metric``) follow this rule."""
+    if is_count(key):
+        return sum(values)
+    row = CATALOGUE.get(key)
+    mean = defined_mean(values)
+    return max(mean, 0.0) if row is not None and row.nonnegative else mean
 
 
 def keys_of(scorer: str) -> tuple[str, ...]:

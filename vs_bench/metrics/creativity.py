@@ -39,14 +39,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 MIN_SPAN = 5
 MAX_SPAN = 12
 SPAN_LENGTHS = tuple(range(MIN_SPAN, MAX_SPAN + 1))
 KEY = "creativity_index"
-# a score's pooled values (``scorers.common.POOLED_KEY``): the index of each text with words
+# a score's pooled values (``catalogue.POOLED_KEY``): the index of each text with words
 PER_TEXT = KEY
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
@@ -129,3 +130,47 @@ def uniqueness_profile(matches: Sequence[int]) -> dict[int, float]:
 def creativity_index(matches: Sequence[int]) -> float:
     """Sum of the L-uniqueness over L = 5..12 (0-8); NaN for a text without words."""
     return math.fsum(uniqueness_profile(matches).values())
+
+
+class Spans(Protocol):
+    """What the index needs of a corpus (``vs_bench.corpus.Corpus``, which imports this
+    module's word rules): per word of a text, the longest corpus span from it."""
+
+    def matches(self, text: str) -> list[int]: ...
+
+
+def mean_over_texts(values: Iterable[float]) -> float:
+    """The run-level creativity index: the mean of the per-text values (NaN left out)."""
+    scored = [v for v in values if not math.isnan(v)]
+    return math.fsum(scored) / len(scored) if scored else math.nan
+
+
+@dataclass(frozen=True)
+class CreativityScores:
+    """One prompt's texts against a corpus."""
+
+    per_text: list[float]  # creativity index of each text, NaN for a text without words
+    uniqueness: dict[int, float]  # L -> mean L-uniqueness over the texts with words
+
+    @property
+    def values(self) -> dict[str, float]:
+        """The catalogue keys: the mean index over the texts with words, and how many
+        texts had none (their index is undefined)."""
+        unscored = sum(math.isnan(v) for v in self.per_text)
+        return {KEY: mean_over_texts(self.per_text), "creativity_unscored": float(unscored)}
+
+
+def creativity_scores(corpus: Spans, texts: list[str]) -> CreativityScores:
+    """The creativity index of each of ``texts`` against ``corpus``."""
+    per_text: list[float] = []
+    sums = dict.fromkeys(SPAN_LENGTHS, 0.0)
+    for text in texts:
+        matches = corpus.matches(text)
+        per_text.append(creativity_index(matches))
+        if matches:
+            for length, value in uniqueness_profile(matches).items():
+                sums[length] += value
+    scored = sum(not math.isnan(v) for v in per_text)
+    return CreativityScores(
+        per_text, {k: v / scored if scored else math.nan for k, v in sums.items()}
+    )

@@ -331,7 +331,10 @@ def rarefied_coverage(
 ) -> npt.NDArray[np.float64]:
     """Expected coverage (distinct answers / K) of a subsample of m of the N draws, for
     each m in ``sizes``: ``rarefied_richness`` / K, K = the length of ``counts``."""
-    return rarefied_richness(counts, sizes, invalid) / np.asarray(counts).shape[-1]
+    expected: npt.NDArray[np.float64] = (
+        rarefied_richness(counts, sizes, invalid) / np.asarray(counts).shape[-1]
+    )
+    return expected
 
 
 def expected_coverage_uniform(k: int, sizes: npt.ArrayLike) -> npt.NDArray[np.float64]:

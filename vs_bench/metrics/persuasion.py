@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-# a score's pooled values (``scorers.common.POOLED_KEY``): the sample's valid donations
+# a score's pooled values (``catalogue.POOLED_KEY``): the sample's valid donations
 DONATIONS = "donations"
 MAX_DONATION = 2.0  # the task payment: a donation is an amount in [0, 2] dollars
 BIN_WIDTH = 0.25

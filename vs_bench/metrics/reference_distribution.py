@@ -30,8 +30,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from vs_bench.scorers.calibration import verbalized_distribution
-from vs_bench.scorers.distribution import ChiSquare
+from vs_bench.metrics.calibration import verbalized_distribution
+from vs_bench.metrics.distribution import ChiSquare
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -140,7 +140,7 @@ def reference_scores(model: ModelDistribution, reference: FloatArray) -> dict[st
         "kl_paper": kl_shared_support(reference, model.q, model.named),
         "kl_model": kl_divergence(model.q, reference),
         "tv": total_variation(model.q, reference),
-        "chi2": chi2.statistic,
+        "chi2": float(chi2.statistic),
         "chi2_dof": float(chi2.dof),
-        "chi2_p": chi2.p_value,
+        "chi2_p": float(chi2.p_value),
     }

@@ -146,7 +146,7 @@ def _judge(fields: dict[str, str], rng: random.Random) -> str:
 
 
 def _partition(fields: dict[str, str], rng: random.Random) -> str:
-    from vs_bench.scorers.factual import normalize_answer  # case, punctuation, articles
+    from vs_bench.metrics.factual import normalize_answer  # case, punctuation, articles
 
     texts = _ITEM.split(fields["responses"])[1:]
     groups: dict[str, list[int]] = {}
@@ -156,7 +156,7 @@ def _partition(fields: dict[str, str], rng: random.Random) -> str:
 
 
 def _factual(fields: dict[str, str], rng: random.Random) -> str:
-    from vs_bench.scorers.factual import normalize_answer  # the scorer's own matching
+    from vs_bench.metrics.factual import normalize_answer  # the scorer's own matching
 
     answer, gold = normalize_answer(fields["answer"]), normalize_answer(fields["gold"])
     grade = "NOT_ATTEMPTED" if not answer else "CORRECT" if gold in answer else "INCORRECT"
