@@ -31,8 +31,8 @@ import numpy as np
 from rouge_score import rouge_scorer
 from sentence_transformers import SentenceTransformer
 
+from vs_bench.metrics.embedding import Embedder, get_embedder, semantic_diversity
 from vs_bench.metrics.text_diversity import rouge_l_pairs, text_metrics
-from vs_bench.scorers.embedding import Embedder, get_embedder, semantic_diversity
 from vs_bench.tasks._family import CANNED_FILE
 
 SPEED_UP_TARGET = 300.0

@@ -27,7 +27,7 @@ def measure(embedder: str, threads: int) -> dict[str, int]:
     """RSS (bytes) after loading ``embedder`` and after the encodes from ``threads`` threads."""
     import psutil
 
-    from vs_bench.scorers.embedding import get_embedder
+    from vs_bench.metrics.embedding import get_embedder
 
     process = psutil.Process()
     model = get_embedder(embedder)

@@ -38,8 +38,8 @@ import numpy.typing as npt
 import torch
 from sentence_transformers import SentenceTransformer
 
+from vs_bench.metrics.embedding import OnnxEmbedder, OpenVinoEmbedder, semantic_diversity
 from vs_bench.metrics.onnx_graph import Graph, load_graph
-from vs_bench.scorers.embedding import OnnxEmbedder, OpenVinoEmbedder, semantic_diversity
 from vs_bench.tasks._family import CANNED_FILE
 
 TOLERANCE = 0.5  # points of 100 (issue 18)

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from vs_bench.metrics.embedding import get_embedder
 from vs_bench.metrics.similarity import (
     DEFAULT_THRESHOLD,
     cosine_kernel,
@@ -30,7 +31,6 @@ from vs_bench.metrics.similarity import (
     similarity_classes,
     vendi,
 )
-from vs_bench.scorers.embedding import get_embedder
 
 DATA = Path(__file__).parent.parent / "tests" / "data" / "similarity_calibration.json"
 THRESHOLDS = np.round(np.arange(0.70, 0.951, 0.01), 2)

@@ -10,6 +10,7 @@ from inspect_ai.solver import TaskState
 
 from vs_bench.draws import SampleDraws
 from vs_bench.metrics.catalogue import DIVERSITY, keys_of
+from vs_bench.metrics.embedding import Embedder, check_embedder, get_embedder, semantic_diversity
 from vs_bench.metrics.similarity import (
     DEFAULT_THRESHOLD,
     distinct_k,
@@ -22,7 +23,6 @@ from vs_bench.metrics.text_diversity import text_metrics
 from vs_bench.parsing import ParseError
 from vs_bench.scorers.common import delivery_counts, delivery_notes, scorer_metrics
 from vs_bench.scorers.embedder_thread import run_in_embedder_thread
-from vs_bench.scorers.embedding import Embedder, check_embedder, get_embedder, semantic_diversity
 
 # the keys the scorer reports, in display order (the metric catalogue's rows)
 KEYS = keys_of(DIVERSITY)

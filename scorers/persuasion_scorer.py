@@ -26,6 +26,7 @@ from inspect_ai.solver import TaskState
 from vs_bench.dialogue import DialogueRecord
 from vs_bench.draws import SampleDraws
 from vs_bench.metrics.catalogue import PERSUASION, POOLED_KEY, keys_of
+from vs_bench.metrics.embedding import check_embedder, get_embedder, semantic_diversity
 from vs_bench.metrics.persuasion import DONATIONS, donation, donation_metrics, flesch_kincaid
 from vs_bench.metrics.prompt_scores import DELIVERY_KEYS
 from vs_bench.metrics.text_diversity import DISTINCT_ORDERS, distinct_n, mean_length
@@ -37,7 +38,6 @@ from vs_bench.scorers.common import (
     run_level_metric,
 )
 from vs_bench.scorers.embedder_thread import run_in_embedder_thread
-from vs_bench.scorers.embedding import check_embedder, get_embedder, semantic_diversity
 
 KEYS = keys_of(PERSUASION)
 

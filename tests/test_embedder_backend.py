@@ -20,8 +20,8 @@ from tests.utils.modules import hide_module
 from tests.utils.paths import REFERENCE
 from vs_bench._registry import TASKS
 from vs_bench.errors import VsBenchError
+from vs_bench.metrics import embedding
 from vs_bench.metrics.onnx_graph import load_graph
-from vs_bench.scorers import embedding
 from vs_bench.tasks._family import CANNED_FILE
 
 TOLERANCE = 0.5  # points of 100: issue 18's bound for a faster backend
@@ -133,7 +133,7 @@ def test_the_graphs_tokens_are_sentence_transformers_tokens() -> None:
 def test_the_default_embedder_runs_without_torch_in_the_process() -> None:
     code = (
         "import sys\n"
-        "from vs_bench.scorers.embedding import get_embedder, semantic_diversity\n"
+        "from vs_bench.metrics.embedding import get_embedder, semantic_diversity\n"
         "from tests.test_embedder_backend import shipped\n"
         "print(semantic_diversity(get_embedder(None).encode(shipped('poem'))))\n"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers')"

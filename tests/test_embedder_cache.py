@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from vs_bench.scorers import embedding
+from vs_bench.metrics import embedding
 
 
 class Counting(embedding._CachedEmbedder):

@@ -13,7 +13,7 @@ import pytest
 from huggingface_hub import constants
 
 from vs_bench.errors import VsBenchError
-from vs_bench.scorers import embedding
+from vs_bench.metrics import embedding
 
 
 @pytest.mark.embed

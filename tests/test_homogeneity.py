@@ -77,8 +77,8 @@ def test_homogeneity_averages_the_prompts_two_models_answered() -> None:
 def test_a_leaderboard_over_two_models_shows_homogeneity_and_writes_the_figure(
     tmp_path: Path,
 ) -> None:
+    from vs_bench.metrics.embedding import get_embedder
     from vs_bench.metrics.similarity import cosine_kernel
-    from vs_bench.scorers.embedding import get_embedder
 
     logs = tmp_path / "logs"
     joke = "My toaster and I are not speaking. It keeps bringing up old crumbs."

@@ -18,8 +18,6 @@ FOLDERS = {"vs_bench": "vs_bench", "tasks": "vs_bench.tasks", "scorers": "vs_ben
 SHIMS = {"vs_bench._registry"}
 # the Inspect adapters (scorers/) and the task families (tasks/): they build on the core
 ADAPTERS = ("vs_bench.scorers", "vs_bench.tasks")
-# scorer modules the core still imports: moved next
-PENDING = {"vs_bench.scorers.embedding", "vs_bench.scorers.embedder_thread"}
 
 
 def modules() -> dict[str, Path]:
@@ -146,7 +144,7 @@ def test_the_core_imports_neither_the_scorers_nor_the_tasks() -> None:
         reaching += [
             f"{name} imports {target}"
             for target in sorted(imported_anywhere(path, package))
-            if within(target, ADAPTERS) and not within(target, PENDING)
+            if within(target, ADAPTERS)
         ]
     assert reaching == []
 

@@ -183,7 +183,7 @@ def test_the_partition_prompt_numbers_every_response() -> None:
 
 @pytest.mark.embed
 def test_the_default_threshold_separates_paraphrases_from_different_texts() -> None:
-    from vs_bench.scorers.embedding import get_embedder
+    from vs_bench.metrics.embedding import get_embedder
 
     data = json.loads(CALIBRATION.read_text(encoding="utf-8"))
     embedder = get_embedder()
@@ -319,8 +319,8 @@ def test_without_a_grader_utility_k_is_undefined() -> None:
 
 @pytest.mark.embed
 def test_vs_bench_score_reports_vendi_and_distinct_k(tmp_path: Path) -> None:
+    from vs_bench.metrics.embedding import get_embedder
     from vs_bench.rescore import score_responses
-    from vs_bench.scorers.embedding import get_embedder
 
     texts = ["a quiet sea at night", "a quiet sea at night", "bread rises in the oven"]
     path = tmp_path / "r.jsonl"

@@ -29,7 +29,7 @@ from vs_bench.analysis.stats import (
 )
 from vs_bench.errors import VsBenchError
 from vs_bench.metrics.distribution import kl_from_uniform
-from vs_bench.scorers.embedding import semantic_diversity
+from vs_bench.metrics.embedding import semantic_diversity
 
 NAN = float("nan")
 

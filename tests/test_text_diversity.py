@@ -16,6 +16,7 @@ from rouge_score import rouge_scorer
 from tests.utils.modules import hide_module
 from tests.utils.paths import REFERENCE
 from vs_bench.errors import VsBenchError
+from vs_bench.metrics import embedding
 from vs_bench.metrics.text_diversity import (
     distinct_n,
     lcs_matrix,
@@ -25,7 +26,6 @@ from vs_bench.metrics.text_diversity import (
     self_bleu,
     text_metrics,
 )
-from vs_bench.scorers import embedding
 
 CREATIVE = REFERENCE / "creative" / "poem__deepseek-r1__sequence.json"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vs_bench.scorers import embedding
+from vs_bench.metrics import embedding
 
 
 def hide_module(monkeypatch: pytest.MonkeyPatch, hidden: str) -> None:

@@ -44,6 +44,7 @@ from vs_bench.answer_set import AnswerSet
 from vs_bench.metrics import catalogue
 from vs_bench.metrics.creativity import PER_TEXT
 from vs_bench.metrics.distribution import chi_square_uniform
+from vs_bench.metrics.embedding import get_embedder
 from vs_bench.metrics.persuasion import DONATIONS
 from vs_bench.registry import families, human_reference
 
@@ -195,8 +196,6 @@ def _counts(run: Run, keys: set[Any] | None) -> dict[Any, np.ndarray]:
 
 
 def _embeddings(run: Run, keys: set[Any] | None) -> dict[Any, np.ndarray]:
-    from vs_bench.scorers.embedding import get_embedder
-
     embedder = get_embedder(str(run.embedder) if run.embedder else None)
     return {r.id: embedder.encode(r.texts) for r in run.records if r.texts
             and (keys is None or r.id in keys)}

@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from vs_bench.errors import VsBenchError
 from vs_bench.metrics import catalogue
+from vs_bench.metrics.embedding import get_embedder
 
 
 class Run(Protocol):
@@ -150,8 +151,6 @@ def groups(runs: Sequence[Run]) -> dict[tuple[str, str], list[Run]]:
 
 def measure(runs: Sequence[Run]) -> tuple[list[Homogeneity], list[str]]:
     """The homogeneity of every task x format that two or more models ran, and notes."""
-    from vs_bench.scorers.embedding import get_embedder
-
     results: list[Homogeneity] = []
     notes: list[str] = []
     for (task, fmt), unordered in sorted(groups(runs).items()):

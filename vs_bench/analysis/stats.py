@@ -31,7 +31,7 @@ Comparisons of two formats (difference, its MOVER interval and the p-value that 
 it, so that the interval excludes 0 exactly when p < 0.05) are
 ``vs_bench.analysis.inference.compare``'s.
 
-Semantic diversity (``vs_bench.scorers.embedding.semantic_diversity``) of a prompt is a
+Semantic diversity (``vs_bench.metrics.embedding.semantic_diversity``) of a prompt is a
 U-statistic (Hoeffding 1948) of the pairwise distance h = 100·(1 − clip(cos, 0, 1)). Its
 interval is the hull of (a) the jackknife-t interval, U ± t_{n−1}·se, se² the leave-one-out
 jackknife variance (Arvesen 1969; conservative, Efron & Stein 1981), and (b) the jackknife
@@ -74,7 +74,7 @@ from vs_bench.errors import VsBenchError
 # ``kl_estimate`` clips its reported value at 0, the scorer's key stays unclipped.
 from vs_bench.metrics.distribution import kl_from_uniform as plugin_kl
 from vs_bench.metrics.distribution import kl_mm as miller_madow_kl
-from vs_bench.scorers.embedding import SCALE, semantic_diversity
+from vs_bench.metrics.embedding import SCALE, semantic_diversity
 
 FloatArray = npt.NDArray[np.float64]
 _NAN = math.nan

@@ -50,7 +50,7 @@ _DEFAULT_ALIASES = (
 BACKEND_SEP = "@"
 BACKENDS = ("openvino", "openvino-bf16", "torch")
 DEFAULT_BACKEND = BACKENDS[0]
-_BACKEND_MODULES = {"openvino": ("openvino", "onnx"), "openvino-bf16": ("openvino", "onnx")}
+_BACKEND_MODULES = {b: ("openvino", "onnx", "tokenizers") for b in ("openvino", "openvino-bf16")}
 OPENAI_PREFIX = "openai/"
 INSTALL_EMBED = (
     "install the embed extra: .venv/bin/pip install torch==2.13.0 && "
