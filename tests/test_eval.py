@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from inspect_ai.model import GenerateConfig, get_model
+from inspect_ai.model import ChatMessage, GenerateConfig, get_model
 from scipy import stats
 
 from tests.utils.evals import draws, metric, run
@@ -136,3 +136,58 @@ def test_direct_draws_arrive_as_choices_with_distinct_seeds() -> None:
     log = run("rand_num_direct", model=model, task_args={"n": 12, "k": 5}, seed=1)
     assert len(calls) == 12 and len({c.seed for c in calls}) == 12
     assert all(c.num_choices is None for c in calls)
+
+
+def vs_reply(tag: str) -> str:
+    return json.dumps({"responses": [{"text": f"{tag}{i}", "probability": 0.2} for i in range(5)]})
+
+
+def test_a_lists_calls_go_as_the_choices_of_one_request() -> None:
+    calls: list[GenerateConfig] = []
+    model = get_model("scripted/fan", replies=[vs_reply(t) for t in "abcd"], calls=calls,
+                      max_choices=8)
+    log = run("rand_num_vs_standard", model=model, task_args={"n": 20, "k": 5}, seed=1)
+    (record,) = draws(log)
+    # 4 calls of 5 candidates: one request of 4 choices, each choice its own call
+    assert [c.num_choices for c in calls] == [4]
+    assert record.calls == 4 and record.replies == 4 and len(record.draws) == 20
+    assert {d.call: d.text[0] for d in record.draws} == {0: "a", 1: "b", 2: "c", 3: "d"}
+    assert record.under_delivered == 0 and record.failures == []
+
+
+def test_fewer_choices_than_asked_are_counted_and_asked_again() -> None:
+    calls: list[GenerateConfig] = []
+    model = get_model("scripted/fan_short", replies=[vs_reply("x")], calls=calls,
+                      max_choices=8, short_choices=3)
+    log = run("rand_num_vs_standard", model=model, task_args={"n": 40, "k": 5}, seed=1)
+    (record,) = draws(log)
+    # 8 calls asked as 8 choices, 3 came (5 calls of 5 candidates short); the 5 calls
+    # missing then go as requests of the 3 choices the server gives
+    assert [c.num_choices for c in calls] == [8, 3, 2]
+    assert record.under_delivered == 5 * 5 and len(record.draws) == 40
+    assert record.calls == 8
+    assert sorted({d.call for d in record.draws}) == [0, 1, 2, 8, 9, 10, 11, 12]
+
+
+def test_conversations_share_their_first_request_and_keep_their_own_reply() -> None:
+    calls: list[GenerateConfig] = []
+    histories: list[list[str]] = []
+
+    def reply(messages: list[ChatMessage], config: GenerateConfig) -> str:
+        histories.append([m.text for m in messages if m.role == "assistant"])
+        return f"answer {len(histories)}"
+
+    model = get_model("scripted/turns", replies=[reply], calls=calls, max_choices=8)
+    log = run("rand_num_multi_turn", model=model, task_args={"n": 6, "k": 3}, seed=1)
+    (record,) = draws(log)
+    # 2 conversations of 3 turns: their first turn as one request of 2 choices, then 2
+    # requests each, every one on the history of its own conversation
+    assert [c.num_choices for c in calls[:1]] == [2] and len(calls) == 5
+    assert all(c.num_choices is None for c in calls[1:])
+    assert len(record.draws) == 6 and record.calls == 2
+    for call in (0, 1):
+        texts = [d.text for d in record.draws if d.call == call]
+        assert len(texts) == 3
+        later = [h for h in histories if h and h[0] == texts[0]]
+        assert [h[1:] for h in later] == [[], texts[1:2]]
+    assert len({c.seed for c in calls}) == 5

@@ -25,9 +25,13 @@ def test_requests_follow_the_providers_choices_per_request() -> None:
     assert by["openai-api/x/m", "direct"].requests == 5  # 4 x 128 + 88
     assert by["openai-api/x/m", "direct"].choices == 128
     assert by["anthropic/c", "direct"].requests == 600
-    # lists: k=5 a request on any provider; multi_turn: a request per turn
+    # lists: k=5 a call; the 120 calls as the choices of one request where the API has n
     assert by["anthropic/c", "sequence"].requests == 120
-    assert by["openai-api/x/m", "multi_turn"].requests == 600
+    assert by["openai-api/x/m", "sequence"].requests == 1
+    assert by["openai-api/x/m", "sequence"].choices == 120
+    # multi_turn: the 120 conversations share their first request, then one a turn
+    assert by["openai-api/x/m", "multi_turn"].requests == 1 + 120 * 4
+    assert by["anthropic/c", "multi_turn"].requests == 600
     assert all(p.draws == 600 for p in by.values())
 
 
@@ -41,7 +45,9 @@ def test_tokens_grow_with_the_draws_and_the_conversation() -> None:
     items = plan_suite(["state_name"], ["direct", "vs_standard", "vs_multi"], {"n": 100})
     cells = {p.format: p for p in plan.plan_run(items, ["random/python"])}
     budget = Budget.make(FORMATS["vs_multi"], 100, 20, None)
-    assert cells["vs_multi"].requests == sum(map(len, budget.plan(FORMATS["vs_multi"])))
+    calls = budget.plan(FORMATS["vs_multi"])
+    # the 5 conversations open with one request of 5 choices, then go on one by one
+    assert cells["vs_multi"].requests == 1 + sum(len(turns) - 1 for turns in calls)
     # a conversation re-sends its history: more input per request than a single call
     multi, standard = cells["vs_multi"], cells["vs_standard"]
     assert multi.input_tokens / multi.requests > standard.input_tokens / standard.requests
@@ -97,3 +103,17 @@ def test_a_dialogue_cell_plans_the_calls_the_solver_makes(fmt: str, tmp_path: Pa
     assert cell.requests == calls
     assert cell.draws == 2 and cell.output_tokens > 0
     assert cell.input_tokens > cell.requests * 100  # a persona and a growing conversation
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_sampler_cell_plans_the_requests_the_solver_sends(fmt: str, tmp_path: Path) -> None:
+    (item,) = plan_suite(["dice"], [fmt], {"n": 30, "k": 5})
+    (cell,) = plan.plan_run([item], ["random/python"])
+    log = inspect_eval(item.task(), model="random/python", seed=3, display="none",
+                       log_dir=str(tmp_path), score=False)[0]
+    assert log.status == "success", log.error
+    events = [e for s in log.samples or [] for e in s.events if e.event == "model"]
+    assert cell.requests == len(events)
+    # the format's 6 calls (or 30 answers) go as the choices of the first request
+    assert cell.choices == (30 if fmt in ("direct", "direct_cot") else 6)
+    assert events[0].config.num_choices == cell.choices

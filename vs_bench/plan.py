@@ -33,7 +33,7 @@ from vs_bench.formats import (
 from vs_bench.ideal import IDEAL_KEY, answers_of
 from vs_bench.registry import families
 from vs_bench.scenario import Scenario
-from vs_bench.solver import choices_per_request
+from vs_bench.solver import choices_per_request, fans_out
 from vs_bench.suite import SuiteItem
 
 CHARS_PER_TOKEN = 4
@@ -52,7 +52,7 @@ class CellPlan:
     prompts: int
     epochs: int
     n: int
-    choices: int  # choices per request of a one-answer format (1: one reply a request)
+    choices: int  # choices a request (the chat API's n): answers, or calls that fan out
     requests: int | None  # None: the family's own solver (not planned here)
     input_tokens: int
     output_tokens: int
@@ -125,21 +125,24 @@ def plan_cell(item: SuiteItem, model: str, epochs: int = 1) -> CellPlan:
     system = tokens(system_prompt(fmt, budget, options))
     field = probability_field(fmt, options)
     input_total = output_total = 0
+    # calls that fan out share their first request (``solver.fans_out``)
+    openings = -(-len(calls) // choices) if fans_out(fmt) else len(calls)
     for sample in samples:
         per_candidate = _candidate_tokens(dict(sample.metadata or {}), words)
         prompt = tokens(sample.input if isinstance(sample.input, str) else str(sample.input))
+        input_total += openings * (system + prompt)
         for turns in calls:
             history = system + prompt
             for turn, count in enumerate(turns):
-                several = not fmt.batched and count > 1
+                several = not fans_out(fmt) and count > 1
                 per_reply = 1 if several else count
                 reply = _wrapping_tokens(fmt.name, per_reply, field) + per_reply * per_candidate
                 if turn:
                     history += tokens(followup_prompt(fmt, count))
-                input_total += history
+                    input_total += history
                 output_total += reply * (count if several else 1)
                 history += reply
-    requests = len(samples) * sum(map(len, calls))
+    requests = len(samples) * (openings + sum(len(turns) - 1 for turns in calls))
     return CellPlan(
         model=model, task=item.family, format=item.format, prompts=len(samples),
         epochs=epochs, n=n, choices=choices,

@@ -26,10 +26,11 @@ from tests.reliability.conftest import Serve
 from tests.reliability.fault_server import ANSWERS, Faults
 
 TASKS = ("rand_num_direct", "dice_direct", "rand_num_vs_standard")
-EPOCHS, N = 4, 20
-# direct: one request of N choices a sample; vs_standard with k=1: N calls a sample
-CALLS = EPOCHS * (1 + 1 + N)
-KILL_AFTER = 50  # answers: both direct tasks and a few vs_standard samples done
+EPOCHS, N, K = 8, 20, 5
+# direct: one request of N choices a sample; vs_standard: its N/K calls as the choices of
+# one request a sample
+CALLS = EPOCHS * len(TASKS)
+KILL_AFTER = 19  # answers: both direct tasks and a few vs_standard samples done
 INSPECT = str(Path(sys.executable).with_name("inspect"))
 
 
@@ -38,7 +39,7 @@ def _sweep(server_url: str, log_dir: Path) -> list[str]:
         INSPECT, "eval-set", *(f"vs_bench/{t}" for t in TASKS),
         "--model", OPENAI_API, "--model-base-url", server_url,
         "-M", f"client_timeout={CLIENT_TIMEOUT}", "--max-retries", "8",
-        "--log-dir", str(log_dir), "-T", f"n={N}", "-T", "k=1",
+        "--log-dir", str(log_dir), "-T", f"n={N}", "-T", f"k={K}",
         "--epochs", str(EPOCHS), "--seed", "7",
         "--max-tasks", "1", "--max-samples", "1", "--max-connections", "8",
         "--log-buffer", "1",  # each finished sample is written at once
@@ -134,9 +135,10 @@ def test_sweep_killed_mid_run_resumes_without_asking_again(serve: Serve, tmp_pat
           f"{len(resumed)} requests for the other {CALLS - len(finished)} calls")
 
 
-RUN_TASKS, RUN_EPOCHS, RUN_N = ("rand_num", "dice"), 4, 20
-# direct: one request of 20 choices a sample; vs_standard: 4 calls of k=5
-RUN_CALLS = len(RUN_TASKS) * RUN_EPOCHS * (1 + RUN_N // 5)
+RUN_TASKS, RUN_EPOCHS, RUN_N = ("rand_num", "dice"), 8, 20
+# direct: one request of 20 choices a sample; vs_standard: its 4 calls of k=5 as the
+# choices of one request
+RUN_CALLS = len(RUN_TASKS) * RUN_EPOCHS * 2
 VS_BENCH = str(Path(sys.executable).with_name("vs-bench"))
 
 
