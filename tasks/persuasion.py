@@ -20,12 +20,11 @@ Data (``data/persuasion/``, its README): the evaluation split of 200 dialogues, 
 from __future__ import annotations
 
 import csv
-import json
 from collections import Counter
 from functools import cache, partial
 from typing import Any
 
-from inspect_ai.dataset import Sample
+from inspect_ai.dataset import Sample, json_dataset
 from inspect_ai.scorer import Scorer
 from inspect_ai.solver import Solver
 
@@ -96,12 +95,6 @@ def human_donations() -> tuple[float, ...]:
 
 
 @cache
-def dialogues() -> tuple[dict[str, Any], ...]:
-    """The evaluation split (``data/persuasion/dialogues.jsonl``), in file order."""
-    lines = DIALOGUES_FILE.read_text(encoding="utf-8").splitlines()
-    return tuple(json.loads(line) for line in lines if line.strip())
-
-
 def _value(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -192,4 +185,5 @@ def persuasion(*, selection: str = "probability", embedder: str | None = None) -
             (by the stated probabilities; uniformly when none is stated) or uniform.
         embedder: the semantic-diversity embedder (default: packaged all-MiniLM-L6-v2).
     """
-    return [_sample(d) for d in dialogues()]
+    # the evaluation split (data/persuasion/dialogues.jsonl), in file order
+    return list(json_dataset(str(DIALOGUES_FILE), sample_fields=_sample))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import importlib.util
 import json
 import random
@@ -17,7 +18,7 @@ from tests.utils.cli import run_cli
 from tests.utils.collapsed_model import collapsed_reply
 from tests.utils.fixture_logs import make_logs, persuasion_and_poem_logs
 from vs_bench._registry import TASKS
-from vs_bench.analysis import report
+from vs_bench.analysis import report, verdicts
 from vs_bench.analysis.inference import P_FLOOR
 from vs_bench.analysis.stats import kl_estimate
 from vs_bench.providers.random_python import sampler_request
@@ -159,6 +160,11 @@ def test_a_format_far_less_valid_than_direct_says_so() -> None:
     assert "sequence lowers KL (Miller-Madow)" in task.verdict
     assert f"but valid share {100 * sequence.valid_share:.0f}% against direct's 100%" in (
         task.verdict)
+    # the other way round a higher share is no caveat: "and", not "but"
+    share = f"{100 * sequence.valid_share:.0f}%"
+    swapped = dataclasses.replace(direct, valid_p=sequence.valid_p)
+    assert verdicts._validity(swapped, sequence) == (
+        f", and valid share 100% against direct's {share}")
 
 
 def test_every_family_of_a_random_python_run_has_a_metric_and_a_verdict() -> None:

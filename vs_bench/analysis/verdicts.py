@@ -36,11 +36,15 @@ def _share(cell: Cell) -> str:
 
 
 def _validity(cell: Cell, base: Cell) -> str:
-    """", valid share 36% against direct's 98%" when the shares differ beyond noise."""
+    """", but valid share 36% against direct's 98%" when the shares differ beyond noise
+    (", and ..." when the format's share is the higher)."""
     if cell.valid_p is None or cell.valid_p >= ALPHA:
         return ""
     word = "valid" if cell.kind in ("answer_set", "reference") else "delivered"
-    return f", but {word} share {_share(cell)} against direct's {_share(base)}"
+    # "but" only for a lower share: a higher one is no caveat to a gain
+    lower = (cell.valid_share or 0.0) < (base.valid_share or 0.0)
+    joint = "but" if lower else "and"
+    return f", {joint} {word} share {_share(cell)} against direct's {_share(base)}"
 
 
 def _quality(cell: Cell, base: Cell) -> str:
