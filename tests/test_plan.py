@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 from inspect_ai import eval as inspect_eval
+from inspect_ai.event import ModelEvent
 
 from tests.utils.cli import run_cli
 from vs_bench import capabilities, plan
 from vs_bench.formats import FORMATS, Budget
-from vs_bench.suite import plan_suite, suite
+from vs_bench.suite import SuiteItem, plan_suite, suite
 
 
 @pytest.fixture(autouse=True)
@@ -92,15 +93,20 @@ def test_paper_suite_dry_run_needs_no_key_and_writes_nothing(
     assert "own solver" not in out
 
 
-@pytest.mark.parametrize("fmt", list(FORMATS))
-def test_a_dialogue_cell_plans_the_calls_the_solver_makes(fmt: str, tmp_path: Path) -> None:
-    (item,) = plan_suite(["persuasion"], [fmt], {"limit": 2, "k": 3})
+def _planned_and_sent(item: SuiteItem, tmp_path: Path) -> tuple[plan.CellPlan, list[ModelEvent]]:
+    """The cell's plan on random/python, and the model events of running it there."""
     (cell,) = plan.plan_run([item], ["random/python"])
     log = inspect_eval(item.task(), model="random/python", seed=3, display="none",
                        log_dir=str(tmp_path), score=False)[0]
     assert log.status == "success", log.error
-    calls = sum(1 for s in log.samples or [] for e in s.events if e.event == "model")
-    assert cell.requests == calls
+    return cell, [e for s in log.samples or [] for e in s.events if isinstance(e, ModelEvent)]
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_dialogue_cell_plans_the_calls_the_solver_makes(fmt: str, tmp_path: Path) -> None:
+    (item,) = plan_suite(["persuasion"], [fmt], {"limit": 2, "k": 3})
+    cell, events = _planned_and_sent(item, tmp_path)
+    assert cell.requests == len(events)
     assert cell.draws == 2 and cell.output_tokens > 0
     assert cell.input_tokens > cell.requests * 100  # a persona and a growing conversation
 
@@ -108,11 +114,7 @@ def test_a_dialogue_cell_plans_the_calls_the_solver_makes(fmt: str, tmp_path: Pa
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_a_sampler_cell_plans_the_requests_the_solver_sends(fmt: str, tmp_path: Path) -> None:
     (item,) = plan_suite(["dice"], [fmt], {"n": 30, "k": 5})
-    (cell,) = plan.plan_run([item], ["random/python"])
-    log = inspect_eval(item.task(), model="random/python", seed=3, display="none",
-                       log_dir=str(tmp_path), score=False)[0]
-    assert log.status == "success", log.error
-    events = [e for s in log.samples or [] for e in s.events if e.event == "model"]
+    cell, events = _planned_and_sent(item, tmp_path)
     assert cell.requests == len(events)
     # the format's 6 calls (or 30 answers) go as the choices of the first request
     assert cell.choices == (30 if fmt in ("direct", "direct_cot") else 6)
