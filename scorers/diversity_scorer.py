@@ -22,7 +22,7 @@ from vs_bench.metrics.similarity import (
 from vs_bench.metrics.text_diversity import text_metrics
 from vs_bench.parsing import ParseError
 from vs_bench.scorers.common import delivery_counts, delivery_notes, scorer_metrics
-from vs_bench.scorers.embedder_thread import run_in_embedder_thread
+from vs_bench.scorers.embedder_thread import run_in_embedder_thread, text_size
 
 # the keys the scorer reports, in display order (the metric catalogue's rows)
 KEYS = keys_of(DIVERSITY)
@@ -82,7 +82,9 @@ def diversity_scorer(embedder: str | None = None) -> Scorer:
         draws = SampleDraws.load(state.store)
         # model load and encoding are CPU work: off the event loop (in the embedder's one
         # thread), so other samples go on
-        values, embedded, embedder_name = await run_in_embedder_thread(measure, draws.texts)
+        values, embedded, embedder_name = await run_in_embedder_thread(
+            measure, draws.texts, size=text_size(draws.texts)
+        )
         classes: list[int] | None = embedded
         partition, partition_error = EMBEDDING_PARTITION, None
         if PARTITIONER_ROLE in model_roles() and len(draws.texts) > 1:

@@ -37,7 +37,7 @@ from vs_bench.scorers.common import (
     pooled_values,
     run_level_metric,
 )
-from vs_bench.scorers.embedder_thread import run_in_embedder_thread
+from vs_bench.scorers.embedder_thread import run_in_embedder_thread, text_size
 
 KEYS = keys_of(PERSUASION)
 
@@ -146,8 +146,9 @@ def persuasion_scorer(embedder: str | None = None) -> Scorer:
         values["donation_invalid"] = float(simulated - len(valid))
         # model load and encoding are CPU work: off the event loop (in the embedder's one
         # thread), so other samples go on
+        dialogues = [s.replies for s in record.simulations]
         replies, embedder_name = await run_in_embedder_thread(
-            measure, [s.replies for s in record.simulations]
+            measure, dialogues, size=text_size(dialogues)
         )
         values |= replies
         values |= delivery_counts(draws, DELIVERY_KEYS[1:])  # a dialogue's draws: no n_draws

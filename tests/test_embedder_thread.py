@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 import anyio
 
-from vs_bench.scorers.embedder_thread import run_in_embedder_thread
+from vs_bench.scorers.embedder_thread import run_in_embedder_thread, text_size
 
 
 def test_concurrent_callers_share_one_thread_off_the_event_loop() -> None:
@@ -31,3 +32,46 @@ def test_concurrent_callers_share_one_thread_off_the_event_loop() -> None:
     results, loop_thread = anyio.run(main)
     assert results == [i * i for i in range(20)]
     assert len(set(seen)) == 1 and seen[0] != loop_thread
+
+
+def test_queued_jobs_run_smallest_first_and_errors_reach_their_caller() -> None:
+    started, release = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def hold() -> None:  # keeps the thread busy while the others queue
+        started.set()
+        release.wait(10)
+
+    def work(name: str) -> str:
+        order.append(name)
+        if name == "bad":
+            raise ValueError("bad input")
+        return name
+
+    async def main() -> list[object]:
+        results: list[object] = []
+
+        async def one(name: str, size: int) -> None:
+            try:
+                results.append(await run_in_embedder_thread(work, name, size=size))
+            except ValueError as ex:
+                results.append(str(ex))
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(partial(run_in_embedder_thread, hold, size=0))
+            await anyio.to_thread.run_sync(started.wait, 10)
+            for name, size in (("poems", 6000), ("bad", 50), ("replies", 40), ("jokes", 900)):
+                group.start_soon(one, name, size)
+            await anyio.sleep(0.2)  # all four queued behind hold
+            release.set()
+        return results
+
+    results = anyio.run(main)
+    assert order == ["replies", "bad", "jokes", "poems"]
+    assert results == ["replies", "bad input", "jokes", "poems"]
+
+
+def test_text_size_counts_the_characters_of_texts_or_of_dialogues() -> None:
+    assert text_size(["abc", "de"]) == 5
+    assert text_size([["abc"], ["de", "f"]]) == 6
+    assert text_size([]) == 0

@@ -129,12 +129,12 @@ def test_samples_in_flight_per_task_keep_the_connections_busy_twice_over() -> No
     assert samples_per_task(None, 112) is None  # Inspect's default: the provider's
 
 
-def test_a_run_records_its_samples_per_task_and_realtime_buffer(
+def test_a_run_records_its_samples_per_task_realtime_buffer_and_live_metrics(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from inspect_ai.log import list_eval_logs, read_eval_log
 
-    def configs(folder: Path, *extra: str) -> list[tuple[int | None, bool | None]]:
+    def configs(folder: Path, *extra: str) -> list[tuple[int | None, bool | None, bool | None]]:
         code, out, err = run_cli(
             ["run", "--model", "random/python", "--tasks", "dice", "--formats",
              "direct,sequence,vs_standard", "--n", "10", "--limit", "1", "--max-connections",
@@ -142,9 +142,10 @@ def test_a_run_records_its_samples_per_task_and_realtime_buffer(
         assert code == 0, err
         found = [read_eval_log(info, header_only=True).eval.config
                  for info in list_eval_logs(str(folder))]
-        return [(config.max_samples, config.log_realtime) for config in found]
+        return [(c.max_samples, c.log_realtime, c.score_display) for c in found]
 
-    # 2 x 40 connections over 3 tasks; 3 samples: Inspect's realtime buffer stays on
-    assert configs(tmp_path / "a") == [(27, True)] * 3
-    monkeypatch.setattr(suite, "LARGE_RUN_SAMPLES", 2)  # a large run goes without it
-    assert configs(tmp_path / "b", "--max-samples", "3") == [(3, False)] * 3  # the user's
+    # 2 x 40 connections over 3 tasks; 3 samples: Inspect's realtime buffer and live
+    # metrics stay on
+    assert configs(tmp_path / "a") == [(27, True, True)] * 3
+    monkeypatch.setattr(suite, "LARGE_RUN_SAMPLES", 2)  # a large run goes without both
+    assert configs(tmp_path / "b", "--max-samples", "3") == [(3, False, False)] * 3  # the user's

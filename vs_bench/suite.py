@@ -148,7 +148,11 @@ MIN_SAMPLES_PER_TASK = 16
 # last log flush, at a cost per event that grows with a conversation's length: 26% of
 # the CPU in a profile of the paper suite (persuasion's turns condensing their model
 # events). A run of more samples than this goes without it; killed, it loses the samples
-# since the last flush of each log, which a rerun asks again.
+# since the last flush of each log, which a rerun asks again. Such a run also goes
+# without Inspect's live metrics: each task recomputes them over all its finished
+# samples (a deep copy of every score) at most every 0.9 s, and with 112 tasks at once
+# that took half of the event loop late in the paper suite (py-spy, 2026-12-03); the
+# log's metrics are computed at the end as before.
 LARGE_RUN_SAMPLES = 2000
 
 
@@ -185,6 +189,7 @@ def run_items(
         eval_args["max_samples"] = samples_per_task(max_connections, len(tasks) * len(models))
     if sum(len(task.dataset) for task in tasks) * len(models) > LARGE_RUN_SAMPLES:
         eval_args.setdefault("log_realtime", False)
+        eval_args.setdefault("score_display", False)
     with preflight.stop_when_disk_full(log_dir):
         success, logs = eval_set(
             tasks,
