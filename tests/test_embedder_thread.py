@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from functools import partial
 
 import anyio
+import pytest
 
-from vs_bench.scorers.embedder_thread import run_in_embedder_thread, text_size
+from vs_bench.scorers.embedder_thread import NICE, run_in_embedder_thread, text_size
 
 
 def test_concurrent_callers_share_one_thread_off_the_event_loop() -> None:
@@ -75,3 +78,14 @@ def test_text_size_counts_the_characters_of_texts_or_of_dialogues() -> None:
     assert text_size(["abc", "de"]) == 5
     assert text_size([["abc"], ["de", "f"]]) == 6
     assert text_size([]) == 0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own niceness is Linux's")
+def test_the_embedders_thread_runs_below_the_event_loop() -> None:
+    loop = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    # the thread took its niceness when it started, from the process's (this thread's)
+    assert anyio.run(run_in_embedder_thread, niceness) == min(19, loop + NICE)
