@@ -12,7 +12,7 @@ costs no throughput.
 The smallest job first, not the first come: a sample holds its task's slot while its
 score waits, and in the paper suite the creative tasks' poems and stories queued
 minutes of work ahead of persuasion's short replies. Its dialogues, which send most of
-the suite's requests, then stopped: 250 requests in 3 minutes with the event loop idle
+the suite's requests, then stopped: 246 requests in 2 minutes with the event loop idle
 (2026-12-03). Under asyncio a caller awaits the job's future itself: waiting in anyio's
 workers, the queued samples held all 40 of them, and Inspect's log writes need one.
 """
