@@ -174,7 +174,8 @@ def draws_of(bodies: list[dict[str, Any]]) -> int:
 
 
 def harness(url: str, connections: int, log_dir: Path, extra: list[str]) -> dict[str, Any]:
-    """``vs-bench run`` on the paper suite; wall time and RSS of its process tree."""
+    """``vs-bench run`` on the paper suite; wall time, RSS of its process tree, and CPU time
+    of its main thread (the event loop) and of its other threads (the embedder's, chiefly)."""
     import psutil
 
     env = {**os.environ, "SCALE_API_KEY": "none", "SCALE_BASE_URL": url}
@@ -199,6 +200,7 @@ def harness(url: str, connections: int, log_dir: Path, extra: list[str]) -> dict
     process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
     watched = psutil.Process(process.pid)
     samples: list[tuple[float, int]] = []
+    cpu = (0.0, 0.0)  # seconds: the main thread's, all threads' (the last poll's)
     while process.poll() is None:
         try:
             tree = [watched, *watched.children(recursive=True)]
@@ -208,7 +210,10 @@ def harness(url: str, connections: int, log_dir: Path, extra: list[str]) -> dict
                     sum(p.memory_info().rss for p in tree if p.is_running()),
                 )
             )
-        except psutil.Error:
+            times = watched.cpu_times()
+            main = next(t for t in watched.threads() if t.id == watched.pid)
+            cpu = (main.user_time + main.system_time, times.user + times.system)
+        except (psutil.Error, StopIteration):
             pass
         time.sleep(0.5)
     sink.close()
@@ -227,6 +232,8 @@ def harness(url: str, connections: int, log_dir: Path, extra: list[str]) -> dict
         "peak_rss": max(r for _, r in samples),
         "quarters": quarters,
         "log_bytes": size,
+        "cpu_main": cpu[0],
+        "cpu_other": cpu[1] - cpu[0],
         "tail": output[-600:],
     }
 
@@ -259,6 +266,16 @@ async def raw(url: str, connections: int, bodies: list[dict[str, Any]]) -> float
     return time.perf_counter() - started
 
 
+def cpu_model() -> str:
+    """The CPU's model name (Linux): the same run differs by machine, so figures name it."""
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return "CPU model unknown"
+    found = re.search(r"^model name\s*:\s*(.+)$", info, re.MULTILINE)
+    return found.group(1).strip() if found else "CPU model unknown"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.2)
@@ -289,7 +306,8 @@ def main() -> None:
     print(run["tail"])
     print(
         f"paper suite{' (--quick)' if args.quick else ''} via vs-bench run against a "
-        f"{args.latency} s server, {args.connections} connections, {os.cpu_count()} CPUs"
+        f"{args.latency} s server, {args.connections} connections, {os.cpu_count()} CPUs "
+        f"({cpu_model()})"
     )
     print(
         f"harness: {run['seconds']:.0f} s wall, {requests:,} requests, {draws:,} draws, "
@@ -301,6 +319,13 @@ def main() -> None:
         f"{draws / raw_seconds:.0f} draws/s, {requests / raw_seconds:.1f} requests/s"
     )
     print(f"harness/raw draws/s: {raw_seconds / run['seconds']:.3f}")
+    cores = os.cpu_count() or 1
+    main, other, seconds = run["cpu_main"], run["cpu_other"], run["seconds"]
+    print(
+        f"CPU: main thread (event loop) {main:.0f} s, {main / seconds:.2f} cores on average; "
+        f"other threads (embedder) {other:.0f} s, {other / seconds:.2f} cores; "
+        f"{(main + other) / seconds / cores:.0%} of {cores} cores"
+    )
     print(
         f"peak RSS {run['peak_rss'] / mib:.0f} MiB; by quarter of the run: "
         f"{', '.join(f'{q / mib:.0f}' for q in run['quarters'])} MiB"

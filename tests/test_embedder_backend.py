@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from tests.utils.paths import REFERENCE
 from vs_bench._registry import TASKS
 from vs_bench.errors import VsBenchError
 from vs_bench.metrics import embedding
-from vs_bench.metrics.onnx_graph import load_graph
+from vs_bench.metrics.onnx_graph import Graph, load_graph
 from vs_bench.tasks._family import CANNED_FILE
 
 TOLERANCE = 0.5  # points of 100: issue 18's bound for a faster backend
@@ -151,3 +152,57 @@ def test_a_failed_export_is_one_line_naming_the_model(tmp_path: Path) -> None:
     with pytest.raises(VsBenchError, match=failed) as error:
         load_graph(tmp_path / "empty")
     assert "\n" not in str(error.value)
+
+
+class _Rows(embedding.OnnxEmbedder):
+    """Each text's row is its input ids' sum: the batches it was given are recorded."""
+
+    def __init__(self, streams: int) -> None:
+        super().__init__("rows", Graph(b"", ("input_ids",), _Words()))
+        self.streams = streams
+        self.batches: list[int] = []
+
+    def _run_batches(self, batches: list[list[Any]]) -> list[Any]:
+        self.batches = [len(tokens[0]) for tokens in batches]
+        return [tokens[0].sum(axis=1, keepdims=True) for tokens in batches]
+
+
+class _Words:
+    """A tokenizer stand-in: a text's ids are its word lengths, padded with 0."""
+
+    def encode_batch(self, texts: list[str]) -> list[Any]:
+        width = max(len(t.split()) for t in texts)
+
+        class Encoding:
+            def __init__(self, text: str) -> None:
+                words = [len(w) for w in text.split()]
+                self.ids = words + [0] * (width - len(words))
+
+        return [Encoding(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("streams", "count", "batches"),
+    [(1, 30, [30]), (2, 30, [15, 15]), (2, 31, [16, 15]), (2, 70, [32, 32, 6]), (4, 5, [2, 2, 1])],
+)
+def test_a_jobs_texts_are_split_so_that_every_stream_gets_a_batch(
+    streams: int, count: int, batches: list[int]
+) -> None:
+    texts = [" ".join(["ab"] * (i % 7 + 1) + ["c" * i]) for i in range(count)]
+    embedder = _Rows(streams)
+    rows = embedder._encode(texts)
+    assert embedder.batches == batches
+    # every row back at its own text, whichever batch it ran in
+    assert [int(r[0]) for r in rows] == [2 * (i % 7 + 1) + i for i in range(count)]
+
+
+@pytest.mark.embed
+def test_the_default_embedder_runs_a_stream_per_core_with_the_same_vectors() -> None:
+    graph = load_graph(embedding._packaged_path())
+    f32 = {"INFERENCE_PRECISION_HINT": "f32"}
+    streams = embedding.OpenVinoEmbedder("streams", graph, f32)
+    one = embedding.OpenVinoEmbedder("one", graph, f32 | {"PERFORMANCE_HINT": "LATENCY"})
+    assert one.streams == 1
+    assert streams.streams == min(2, len(os.sched_getaffinity(0)))  # 2 on this machine
+    texts = shipped("poem") + shipped("story") + shipped("joke")
+    np.testing.assert_allclose(streams._encode(texts), one._encode(texts), rtol=0, atol=1e-6)
