@@ -227,7 +227,10 @@ def harness(url: str, connections: int, log_dir: Path, extra: list[str]) -> dict
         for q in range(4)
     ]
     size = sum(f.stat().st_size for f in log_dir.rglob("*") if f.is_file())
+    rows, short = rows_at_n(log_dir / "summary.json")
     return {
+        "rows": rows,
+        "short": short,
         "seconds": seconds,
         "peak_rss": max(r for _, r in samples),
         "quarters": quarters,
@@ -264,6 +267,16 @@ async def raw(url: str, connections: int, bodies: list[dict[str, Any]]) -> float
     await asyncio.gather(*(worker() for _ in range(connections)))
     await client.close()
     return time.perf_counter() - started
+
+
+def rows_at_n(summary: Path) -> tuple[int, list[str]]:
+    """The report's rows (``summary.json``) and those short of their N: fewer draws than
+    asked (``n_draws`` < ``n_requested``) or none asked."""
+    tasks = json.loads(summary.read_text(encoding="utf-8"))["tasks"]
+    rows = [(name, row) for name, task in tasks.items() for row in task["rows"]]
+    short = [f"{name} {row['format']} {row['n_draws']}/{row['n_requested']}"
+             for name, row in rows if not 0 < row["n_requested"] <= row["n_draws"]]
+    return len(rows), short
 
 
 def cpu_model() -> str:
@@ -308,6 +321,11 @@ def main() -> None:
         f"paper suite{' (--quick)' if args.quick else ''} via vs-bench run against a "
         f"{args.latency} s server, {args.connections} connections, {os.cpu_count()} CPUs "
         f"({cpu_model()})"
+    )
+    print(
+        f"report rows: {run['rows']}, at their N (as many draws as asked): "
+        f"{run['rows'] - len(run['short'])}" + (f"; short: {', '.join(run['short'])}"
+                                                if run["short"] else "")
     )
     print(
         f"harness: {run['seconds']:.0f} s wall, {requests:,} requests, {draws:,} draws, "

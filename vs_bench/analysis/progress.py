@@ -50,16 +50,19 @@ def _primary(task: str) -> str | None:
 class Progress(Hooks):
     def __init__(self) -> None:
         self.tasks: dict[str, tuple[str, int]] = {}  # eval id -> (task name, samples)
+        self.done: dict[str, int] = {}  # eval id -> samples finished so far
 
     def enabled(self) -> bool:
         return _ACTIVE
 
     async def on_task_start(self, data: TaskStart) -> None:
         samples = len(data.spec.dataset.sample_ids or ()) or data.spec.dataset.samples or 0
+        samples *= data.spec.config.epochs or 1  # each epoch finishes each sample again
         self.tasks[data.eval_id] = (data.spec.task.split("/")[-1], samples)
 
     async def on_sample_end(self, data: SampleEnd) -> None:
         task, samples = self.tasks.get(data.eval_id, ("?", 0))
+        self.done[data.eval_id] = done = self.done.get(data.eval_id, 0) + 1
         sample = data.sample
         key = _primary(task)
         shown = ""
@@ -75,5 +78,6 @@ class Progress(Hooks):
         draws = (f", {len(SampleDraws.load(sample.store).texts)} draws"
                  if STORE_KEY in sample.store else "")
         seconds = time.monotonic() - _STARTED[0]
-        print(f"[{seconds:5.0f} s] {task}: prompt {sample.id} of {samples} done{draws}{shown}",
-              file=sys.stderr, flush=True)
+        # a count, not the sample's id: ids need not run 1..n (--limit, a resumed run)
+        print(f"[{seconds:5.0f} s] {task}: prompt {done} of {samples} done (id {sample.id})"
+              f"{draws}{shown}", file=sys.stderr, flush=True)
