@@ -13,11 +13,14 @@ body it gets to a JSONL file.
 2. The raw client: the same request bodies (recorded in 1), sent by one ``openai``
    ``AsyncOpenAI`` client at the same concurrency, in this process.
 
-Printed: wall time, requests, draws (candidates the server sent), requests per draw,
-draws/s of both and their ratio, peak RSS and RSS by quarter of the run, log MB per
-1,000 draws. ``--quick`` runs every cell on 2 prompts per task (``--limit 2``).
+Printed: the report's rows at their N, wall time, requests, draws (candidates the server
+sent), requests per draw, draws/s of both and their ratio, the CPU time of the run's
+main thread and of its others, peak RSS and RSS by quarter of the run, log MB per 1,000
+draws, and the CPU's model. ``--quick`` runs every cell on 2 prompts per task (``--limit
+2``); ``--log-dir`` keeps the run's logs (its output beside them, ``<dir>.out``).
 
     .venv/bin/python benchmarks/scale.py [--quick] [--latency 0.2] [--connections 256]
+        [--harness-only] [--log-dir DIR]
 """
 
 from __future__ import annotations
@@ -195,7 +198,8 @@ def harness(url: str, connections: int, log_dir: Path, extra: list[str]) -> dict
     ]
     started = time.perf_counter()
     # output to a file: a pipe nobody reads fills up and stops the run
-    output_file = log_dir.parent / "run.out"
+    log_dir.parent.mkdir(parents=True, exist_ok=True)
+    output_file = log_dir.parent / f"{log_dir.name}.out"  # beside the logs, not counted
     sink = open(output_file, "wb")  # noqa: SIM115 (closed when the run ends)
     process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
     watched = psutil.Process(process.pid)
@@ -296,6 +300,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2 prompts per task")
     parser.add_argument("--harness-only", action="store_true",
                         help="skip the raw client (it sends every request again)")
+    parser.add_argument("--log-dir", type=Path,
+                        help="keep the run's logs there (default: a temporary folder)")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--record", help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args()
@@ -307,7 +313,8 @@ def main() -> None:
         record = Path(temporary) / "requests.jsonl"
         server, url = start_server(args.latency, record)
         try:
-            run = harness(url, args.connections, Path(temporary) / "logs", extra)
+            log_dir = args.log_dir or Path(temporary) / "logs"
+            run = harness(url, args.connections, log_dir, extra)
             bodies = [json.loads(line) for line in record.read_text().splitlines()]
             raw_seconds = math.nan if args.harness_only else asyncio.run(
                 raw(url, args.connections, bodies))
