@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from inspect_ai.log import EvalLog
+from inspect_ai.log import EvalLog, read_eval_log
 
 from vs_bench.analysis.plots import (
     REPEATS,
@@ -30,7 +30,7 @@ from vs_bench.analysis.plots import (
     summarise,
 )
 from vs_bench.analysis.render import slug
-from vs_bench.analysis.runs import PromptDraws, Run, load_runs, prompt_text, read_samples
+from vs_bench.analysis.runs import PromptDraws, Run, load_runs, prompt_text
 from vs_bench.draws import STORE_KEY, SampleDraws
 from vs_bench.errors import VsBenchError
 from vs_bench.formats import ALIASES, FORMATS, resolve_format
@@ -172,7 +172,7 @@ def run_experiment(argv: Sequence[str]) -> tuple[Experiment, EvalLog, int]:
     # the paper repository's logs/ holds one experiment after another: other tasks' logs stay
     logs = run_items([SuiteItem(plan.family, plan.format, plan.task_args)], [plan.model], log_dir,
                      max_connections, log_dir_allow_dirty=True, **eval_args)
-    log = logs[0] if logs[0].samples else read_samples(logs[0].location)
+    log = logs[0] if logs[0].samples else read_eval_log(logs[0].location)
     fmt = resolve_format(plan.format)
     return plan, log, write_responses(log, plan.output_file, fmt.batched or fmt.conversation)
 

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inspect_ai.log import EvalLog
+from inspect_ai.log import EvalLog, read_eval_log
 from rich.table import Table
 from rich.text import Text
 
 from vs_bench.analysis import compare
 from vs_bench.analysis.compare import Cell, Results
 from vs_bench.analysis.render import interval_text, number, p_short
-from vs_bench.analysis.runs import load_runs, read_run, read_samples
+from vs_bench.analysis.runs import load_runs, read_run
 from vs_bench.analysis.verdicts import TaskReport, verdict
 from vs_bench.metrics import catalogue
 
@@ -55,7 +55,7 @@ def _task_reports(results: Results, model: str) -> dict[str, TaskReport]:
 
 def build_report(logs: Sequence[EvalLog], model: str, suite: str, seconds: float) -> Report:
     """The report of a run's finished logs (one model)."""
-    runs = [read_run(log if log.samples else read_samples(log.location)) for log in logs]
+    runs = [read_run(log if log.samples else read_eval_log(log.location)) for log in logs]
     for run in runs:  # one run's report: its logs are the one model's, whatever they name
         run.model = model
     return Report(model, suite, seconds, _task_reports(compare.evaluate(runs), model))

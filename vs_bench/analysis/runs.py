@@ -27,8 +27,7 @@ from vs_bench.metrics.catalogue import POOLED_KEY, WEIGHTS_KEY
 from vs_bench.registry import task_functions
 
 IDEAL_MODEL = "random/python"
-# the bulk of a log, which the readers do not use: read with them, the paper suite's
-# report spent 29 of its 36 s re-reading its logs (py-spy, docs/scale.md)
+# the bulk of a log, which the readers do not use
 _UNUSED_SAMPLE_FIELDS = {"events", "messages", "attachments"}
 
 
@@ -166,7 +165,7 @@ def load_runs(log_dir: str | Path) -> tuple[list[Run], list[str]]:
     runs = []
     for _, location in latest.values():
         try:
-            log = read_samples(location)
+            log = read_eval_log(location, exclude_fields=_UNUSED_SAMPLE_FIELDS)
         except Exception as ex:  # a readable header, a damaged body
             unreadable.append(unreadable_note(location, ex))
             continue
@@ -266,12 +265,6 @@ def task_label(log: EvalLog) -> str:
 
 
 # ---------------------------------------------------------------------------- one log
-
-
-def read_samples(location: str) -> EvalLog:
-    """The log at ``location`` with its samples, less what no reader here uses (their
-    events, messages and attachments)."""
-    return read_eval_log(location, exclude_fields=_UNUSED_SAMPLE_FIELDS)
 
 
 def read_run(log: EvalLog, location: str | None = None) -> Run:
