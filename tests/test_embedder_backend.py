@@ -206,3 +206,18 @@ def test_the_default_embedder_runs_a_stream_per_core_with_the_same_vectors() -> 
     assert streams.streams == min(2, len(os.sched_getaffinity(0)))  # 2 on this machine
     texts = shipped("poem") + shipped("story") + shipped("joke")
     np.testing.assert_allclose(streams._encode(texts), one._encode(texts), rtol=0, atol=1e-6)
+
+
+@pytest.mark.embed
+def test_the_default_embedder_sends_no_openvino_telemetry(tmp_path: Path) -> None:
+    # importing openvino would send a usage event and write a client id in ~/intel
+    code = (
+        "import sys\n"
+        "from vs_bench.metrics.embedding import get_embedder\n"
+        "print(get_embedder(None).encode(['a poem', 'a story']).shape)\n"
+        "print(sys.modules.get('openvino_telemetry', 'absent'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=True, env=os.environ | {"HOME": str(tmp_path)})
+    assert done.stdout.split("\n")[:2] == ["(2, 384)", "None"]  # blocked, openvino's stub used
+    assert list(tmp_path.iterdir()) == []  # no ~/intel/openvino_ga_cid, no stats

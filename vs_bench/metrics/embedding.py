@@ -27,6 +27,7 @@ import importlib.util
 import itertools
 import math
 import os
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -256,8 +257,7 @@ class OpenVinoEmbedder(OnnxEmbedder):
     """
 
     def __init__(self, name: str, graph: Graph, properties: dict[str, Any] | None = None) -> None:
-        import openvino
-
+        openvino = _openvino_without_telemetry()
         core = openvino.Core()
         settings = {"PERFORMANCE_HINT": "THROUGHPUT"} | (properties or {})
         compiled = core.compile_model(core.read_model(graph.onnx), "CPU", settings)
@@ -283,6 +283,21 @@ class OpenVinoEmbedder(OnnxEmbedder):
             self._requests.start_async(dict(enumerate(tokens)), userdata=index)
         self._requests.wait_all()
         return [self._results.pop(index) for index in range(len(batches))]
+
+
+def _openvino_without_telemetry() -> Any:
+    """``openvino``, imported with its usage telemetry off.
+
+    Importing openvino sends a usage event to Google Analytics (``openvino.tools.ovc``'s
+    ``send_event("ov", "import", ...)``, consent taken as given where no consent file
+    exists) and writes a client id under ``~/intel``; a run must reach no network but its
+    model's. Where ``openvino_telemetry`` cannot be imported, openvino uses its own stub,
+    so it is made unimportable in this process before openvino is first imported.
+    """
+    sys.modules.setdefault("openvino_telemetry", None)  # type: ignore[arg-type]
+    import openvino
+
+    return openvino
 
 
 class _OpenAIEmbedder(_CachedEmbedder):
